@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+//
+// SupportKit's benchmarks, in a package of their own so that building or
+// testing SupportKit never compiles package-benchmark. Run from this folder:
+//   swift package --disable-sandbox benchmark
+// CI checks committed thresholds (Thresholds/) in a short mode: see .ci/run.
+
+import Foundation
+import PackageDescription
+
+// A path dependency's identity is the name of its folder, which differs
+// between clones (CI clones into a fresh folder), so it is computed here.
+let supportKit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent
+
+let benchmark: Target.Dependency = .product(name: "Benchmark", package: "benchmark")
+let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "benchmark")
+
+func suite(_ name: String, _ modules: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [benchmark] + modules.map { .product(name: $0, package: supportKit) },
+        path: "Benchmarks/\(name)",
+        plugins: [benchmarkPlugin]
+    )
+}
+
+let package = Package(
+    name: "SupportKitBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        suite("IdentityResolution", ["CustomerModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The example B2C shop desk. Each subcommand lives in its own file.
+@main
+struct ShopDesk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shop-desk",
+        abstract: "A B2C shop support desk built from SupportKit.",
+        subcommands: [DemoCommand.self]
+    )
+}

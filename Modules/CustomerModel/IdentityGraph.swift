@@ -1,0 +1,340 @@
+import Foundation
+
+/// Identifies one merge in an ``IdentityGraph``'s log.
+public struct MergeID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// Position in the merge log, from 0.
+    public let rawValue: Int
+    /// Wraps a log position.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static func < (lhs: MergeID, rhs: MergeID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { "merge#\(rawValue)" }
+}
+
+/// Why two records were judged to be one person.
+public enum MergeEvidence: Hashable, Sendable, Codable {
+    /// Both records hold the same e-mail address and it was verified (a link was clicked, a login used it).
+    case sameVerifiedEmail(ContactPoint)
+    /// Both records hold the same phone number.
+    case samePhone(ContactPoint)
+    /// Both records hold the same handle on a platform that vouches for identity (a logged-in chat).
+    case sameVerifiedHandle(ContactPoint)
+    /// An agent decided, with a note saying why.
+    case agentDecision(AgentID, note: String)
+}
+
+/// Who made a change recorded in an audit log.
+public enum AuditActor: Hashable, Sendable, Codable {
+    /// SupportKit itself, applying a rule (automatic identity resolution).
+    case system
+    /// An agent, by hand.
+    case agent(AgentID)
+}
+
+/// One merge in the log: which two records, on what evidence, by whom, and whether it was undone.
+public struct MergeRecord: Hashable, Sendable, Codable, Identifiable {
+    /// The merge's id.
+    public let id: MergeID
+    /// The record the evidence was found on first.
+    public let first: PartyID
+    /// The record the evidence ties to it.
+    public let second: PartyID
+    /// Why they are one person.
+    public let evidence: MergeEvidence
+    /// Who merged.
+    public let actor: AuditActor
+    /// When.
+    public let at: Date
+    /// Who undid the merge, if it was undone.
+    public internal(set) var undoneBy: AuditActor?
+    /// When it was undone, if it was.
+    public internal(set) var undoneAt: Date?
+
+    /// Whether the merge is in force.
+    public var isActive: Bool { undoneBy == nil }
+
+    init(id: MergeID, first: PartyID, second: PartyID, evidence: MergeEvidence, actor: AuditActor, at: Date) {
+        self.id = id
+        self.first = first
+        self.second = second
+        self.evidence = evidence
+        self.actor = actor
+        self.at = at
+    }
+}
+
+/// Why an identity operation was refused.
+public enum IdentityError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The record is not in the graph.
+    case unknownRecord(PartyID)
+    /// There is no merge with that id.
+    case unknownMerge(MergeID)
+    /// The merge was already undone.
+    case alreadyUndone(MergeID)
+    /// A record cannot be merged with itself.
+    case selfMerge(PartyID)
+
+    public var description: String {
+        switch self {
+        case .unknownRecord(let id): "no record \(id) in the identity graph"
+        case .unknownMerge(let id): "no \(id) in the merge log"
+        case .alreadyUndone(let id): "\(id) was already undone"
+        case .selfMerge(let id): "cannot merge \(id) with itself"
+        }
+    }
+}
+
+/// Which records are one person, built from proven evidence, with every merge undoable.
+///
+/// Records are never modified by a merge: the graph only records that two of
+/// them are the same person (an edge with its evidence) and keeps the
+/// connected components in a union-find structure (union by size, path
+/// compression, a circular member list per component). The *primary* record of
+/// a component is its oldest (the first added), so the answer does not depend
+/// on the order merges arrived in.
+///
+/// **Undo is exact.** Undoing a merge removes its edge and rebuilds only the
+/// affected component from the edges that remain. Later merges are edges between
+/// the two records *their* evidence named, so they stay in force: after
+/// `A–B` (merge 1) and `B–C` (merge 2), undoing merge 1 leaves `{A}` and `{B, C}`.
+/// The graph after "merge, then undo" equals the graph before the merge
+/// (``==`` compares records, contact ownership, active merges and components;
+/// the log of undone merges is history and is not compared).
+///
+/// Cost: adding, observing and merging are amortised O(α(n)); undo is
+/// O(size of the component + number of merges in the log).
+public struct IdentityGraph: Sendable {
+    private var ids: [PartyID] = []
+    private var index: [PartyID: Int32] = [:]
+    private var parent: [Int32] = []
+    private var size: [Int32] = []
+    /// Circular linked list of a component's members, so a component is enumerated without scanning every record.
+    private var next: [Int32] = []
+    /// The oldest record of each component, valid at roots.
+    private var oldest: [Int32] = []
+    private var contactOwner: [ContactPoint: Int32] = [:]
+    /// Every merge ever made, in order; undone ones are kept, marked.
+    public private(set) var mergeLog: [MergeRecord] = []
+
+    /// An empty graph.
+    public init() {}
+
+    /// Reserves room for `records` records and `contactPoints` contact points.
+    public mutating func reserveCapacity(records: Int, contactPoints: Int) {
+        ids.reserveCapacity(records)
+        index.reserveCapacity(records)
+        parent.reserveCapacity(records)
+        size.reserveCapacity(records)
+        next.reserveCapacity(records)
+        oldest.reserveCapacity(records)
+        contactOwner.reserveCapacity(contactPoints)
+    }
+
+    /// The number of records.
+    public var recordCount: Int { ids.count }
+
+    /// Whether the graph holds `record`.
+    public func contains(_ record: PartyID) -> Bool { index[record] != nil }
+
+    /// Adds a record; adding one that exists does nothing.
+    ///
+    /// - Returns: whether the record was new.
+    @discardableResult
+    public mutating func add(_ record: PartyID) -> Bool {
+        if index[record] != nil { return false }
+        _ = slot(for: record)
+        return true
+    }
+
+    private mutating func slot(for record: PartyID) -> Int32 {
+        if let existing = index[record] { return existing }
+        let new = Int32(ids.count)
+        ids.append(record)
+        index[record] = new
+        parent.append(new)
+        size.append(1)
+        next.append(new)
+        oldest.append(new)
+        return new
+    }
+
+    /// The record that first claimed `contactPoint`, if any.
+    public func claimant(of contactPoint: ContactPoint) -> PartyID? {
+        contactOwner[contactPoint].map { ids[Int($0)] }
+    }
+
+    /// Records that `record` holds `contactPoint`, adding the record if new, and
+    /// merges it with the record that already holds the contact point when that
+    /// proves they are one person.
+    ///
+    /// Proof is a phone number, or an e-mail address or handle marked verified.
+    /// An unverified e-mail address is not proof (shared family and office
+    /// mailboxes are common): it is recorded only if no record holds it yet.
+    ///
+    /// - Returns: the merge made, or `nil` when none was needed or proven.
+    @discardableResult
+    public mutating func observe(
+        _ contactPoint: ContactPoint, on record: PartyID, verified: Bool, at date: Date
+    ) -> MergeID? {
+        let recordSlot = slot(for: record)
+        guard let holder = contactOwner[contactPoint] else {
+            contactOwner[contactPoint] = recordSlot
+            return nil
+        }
+        let evidence: MergeEvidence
+        switch contactPoint.kind {
+        case .phone: evidence = .samePhone(contactPoint)
+        case .email where verified: evidence = .sameVerifiedEmail(contactPoint)
+        case .handle where verified: evidence = .sameVerifiedHandle(contactPoint)
+        default: return nil
+        }
+        guard find(holder) != find(recordSlot) else { return nil }
+        return link(holder, recordSlot, evidence: evidence, actor: .system, at: date)
+    }
+
+    /// Merges two records on the given evidence.
+    ///
+    /// - Returns: the merge, or `nil` when the records are already one person
+    ///   (nothing is logged then).
+    /// - Throws: ``IdentityError/unknownRecord(_:)`` or ``IdentityError/selfMerge(_:)``.
+    @discardableResult
+    public mutating func merge(
+        _ first: PartyID, _ second: PartyID, evidence: MergeEvidence, actor: AuditActor, at date: Date
+    ) throws(IdentityError) -> MergeID? {
+        guard let a = index[first] else { throw .unknownRecord(first) }
+        guard let b = index[second] else { throw .unknownRecord(second) }
+        guard a != b else { throw .selfMerge(first) }
+        guard find(a) != find(b) else { return nil }
+        return link(a, b, evidence: evidence, actor: actor, at: date)
+    }
+
+    private mutating func link(_ a: Int32, _ b: Int32, evidence: MergeEvidence, actor: AuditActor, at date: Date)
+        -> MergeID
+    {
+        let id = MergeID(rawValue: mergeLog.count)
+        mergeLog.append(
+            MergeRecord(id: id, first: ids[Int(a)], second: ids[Int(b)], evidence: evidence, actor: actor, at: date))
+        union(a, b)
+        return id
+    }
+
+    /// Undoes a merge exactly; see the type's documentation for what happens to later merges.
+    ///
+    /// - Throws: ``IdentityError/unknownMerge(_:)`` or ``IdentityError/alreadyUndone(_:)``.
+    public mutating func undo(_ merge: MergeID, actor: AuditActor, at date: Date) throws(IdentityError) {
+        guard mergeLog.indices.contains(merge.rawValue) else { throw .unknownMerge(merge) }
+        guard mergeLog[merge.rawValue].isActive else { throw .alreadyUndone(merge) }
+        mergeLog[merge.rawValue].undoneBy = actor
+        mergeLog[merge.rawValue].undoneAt = date
+        guard let a = index[mergeLog[merge.rawValue].first] else { return }
+
+        var members = Set<Int32>()
+        var cursor = a
+        repeat {
+            members.insert(cursor)
+            cursor = next[Int(cursor)]
+        } while cursor != a
+        for member in members {
+            let i = Int(member)
+            parent[i] = member
+            size[i] = 1
+            next[i] = member
+            oldest[i] = member
+        }
+        for record in mergeLog where record.isActive {
+            guard let x = index[record.first], let y = index[record.second],
+                members.contains(x), members.contains(y)
+            else { continue }
+            union(x, y)
+        }
+    }
+
+    /// The primary (oldest) record of the person `record` belongs to, or `nil` if unknown.
+    public func primary(of record: PartyID) -> PartyID? {
+        guard let slot = index[record] else { return nil }
+        return ids[Int(oldest[Int(root(slot))])]
+    }
+
+    /// The primary record of whoever holds `contactPoint`.
+    public func primary(holding contactPoint: ContactPoint) -> PartyID? {
+        guard let slot = contactOwner[contactPoint] else { return nil }
+        return ids[Int(oldest[Int(root(slot))])]
+    }
+
+    /// Whether two records are the same person.
+    public func areSamePerson(_ a: PartyID, _ b: PartyID) -> Bool {
+        guard let x = index[a], let y = index[b] else { return false }
+        return root(x) == root(y)
+    }
+
+    /// Every record of the person `record` belongs to, oldest first.
+    public func records(samePersonAs record: PartyID) -> [PartyID] {
+        guard let start = index[record] else { return [] }
+        var slots: [Int32] = []
+        var cursor = start
+        repeat {
+            slots.append(cursor)
+            cursor = next[Int(cursor)]
+        } while cursor != start
+        return slots.sorted().map { ids[Int($0)] }
+    }
+
+    /// The merges in force, oldest first.
+    public var activeMerges: [MergeRecord] { mergeLog.filter(\.isActive) }
+
+    // MARK: union-find
+
+    private func root(_ x: Int32) -> Int32 {
+        var r = x
+        while parent[Int(r)] != r { r = parent[Int(r)] }
+        return r
+    }
+
+    private mutating func find(_ x: Int32) -> Int32 {
+        let r = root(x)
+        var cursor = x
+        while parent[Int(cursor)] != r {
+            let up = parent[Int(cursor)]
+            parent[Int(cursor)] = r
+            cursor = up
+        }
+        return r
+    }
+
+    private mutating func union(_ a: Int32, _ b: Int32) {
+        var ra = find(a)
+        var rb = find(b)
+        if ra == rb { return }
+        if size[Int(ra)] < size[Int(rb)] { swap(&ra, &rb) }
+        parent[Int(rb)] = ra
+        size[Int(ra)] += size[Int(rb)]
+        oldest[Int(ra)] = min(oldest[Int(ra)], oldest[Int(rb)])
+        // Splice the two circular member lists into one.
+        let afterA = next[Int(ra)]
+        next[Int(ra)] = next[Int(rb)]
+        next[Int(rb)] = afterA
+    }
+}
+
+extension IdentityGraph: Equatable {
+    /// Equal when both hold the same records in the same order, the same contact
+    /// ownership, the same merges in force, and therefore the same people.
+    /// Undone merges are history, not state, and are not compared.
+    public static func == (lhs: IdentityGraph, rhs: IdentityGraph) -> Bool {
+        guard lhs.ids == rhs.ids, lhs.contactOwner == rhs.contactOwner else { return false }
+        guard lhs.activeMerges.map(\.withoutUndo) == rhs.activeMerges.map(\.withoutUndo) else { return false }
+        for slot in lhs.ids.indices {
+            let s = Int32(slot)
+            if lhs.oldest[Int(lhs.root(s))] != rhs.oldest[Int(rhs.root(s))] { return false }
+        }
+        return true
+    }
+}
+
+extension MergeRecord {
+    fileprivate var withoutUndo: MergeRecord {
+        var copy = self
+        copy.undoneBy = nil
+        copy.undoneAt = nil
+        return copy
+    }
+}

@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+//
+// SupportKit: customer-support domain libraries for e-commerce.
+// Every library target is its own product so that a host depends on exactly
+// the modules it uses. Benchmarks live in their own package (Benchmarks/) so a
+// plain `swift build` never resolves or compiles package-benchmark.
+
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "SupportKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CustomerModel", targets: ["CustomerModel"]),
+        .library(name: "Conversation", targets: ["Conversation"]),
+        .library(name: "Localization", targets: ["Localization"]),
+        .library(name: "Policy", targets: ["Policy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
+    ],
+    targets: [
+        // libxml2, for HTML e-mail bodies (its HTML parser) and XLIFF.
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Modules/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "CustomerModel", path: "Modules/CustomerModel", swiftSettings: strictSwift6),
+        .target(
+            name: "Localization",
+            dependencies: ["CLibXML2"],
+            path: "Modules/Localization",
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "Conversation",
+            dependencies: ["CustomerModel", "CLibXML2"],
+            path: "Modules/Conversation",
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "Policy",
+            dependencies: ["CustomerModel"],
+            path: "Modules/Policy",
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "shop-desk",
+            dependencies: [
+                "CustomerModel", "Conversation", "Localization", "Policy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ShopDesk",
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(name: "CustomerModelTests", dependencies: ["CustomerModel"], path: "Tests/CustomerModelTests"),
+        .testTarget(name: "ConversationTests", dependencies: ["Conversation"], path: "Tests/ConversationTests"),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"], path: "Tests/PolicyTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

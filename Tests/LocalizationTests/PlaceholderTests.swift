@@ -1,0 +1,6 @@
+import Testing
+@testable import Localization
+
+@Test func LocalizationModuleLinks() {
+    #expect(String(describing: LocalizationModulePlaceholder.self) == "LocalizationModulePlaceholder")
+}

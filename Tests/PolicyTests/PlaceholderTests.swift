@@ -1,0 +1,6 @@
+import Testing
+@testable import Policy
+
+@Test func PolicyModuleLinks() {
+    #expect(String(describing: PolicyModulePlaceholder.self) == "PolicyModulePlaceholder")
+}
