@@ -1,6 +1,0 @@
-import Testing
-@testable import Conversation
-
-@Test func ConversationModuleLinks() {
-    #expect(String(describing: ConversationModulePlaceholder.self) == "ConversationModulePlaceholder")
-}
