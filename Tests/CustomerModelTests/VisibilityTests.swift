@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import CustomerModel
+
+private let t0 = Date(timeIntervalSince1970: 1_764_000_000)
+
+@Suite("Visibility")
+struct VisibilityTests {
+    /// No B2C customer sees another customer's conversation unless a merge in
+    /// force proves they are one person; agents see everything.
+    @Test func b2cCustomersSeeOnlyTheirOwn() throws {
+        let seed: UInt64 = 0xB2C
+        var random = SeededRandom(seed: seed)
+        var desk = SingleBuyerDirectory()
+        let ids = (0..<60).map { PartyID("c\($0)") }
+        for id in ids { try desk.add(Customer(id: id, profile: PartyProfile(displayName: id.rawValue)), at: t0) }
+        // An independent oracle of who is one person: the merge edges in force.
+        var edges: [(PartyID, PartyID, MergeID)] = []
+        for _ in 0..<25 {
+            let a = ids.randomElement(using: &random)!, b = ids.randomElement(using: &random)!
+            guard a != b, let merge = try desk.merge(a, b, evidence: .agentDecision("ag", note: ""), actor: .agent("ag"), at: t0)
+            else { continue }
+            edges.append((a, b, merge))
+        }
+        for _ in 0..<8 {
+            let index = Int(random.next() % UInt64(edges.count))
+            try? desk.undo(edges[index].2, actor: .agent("ag"), at: t0)
+            edges.remove(at: index)
+        }
+        func oracle(_ a: PartyID, _ b: PartyID) -> Bool {
+            var seen: Set<PartyID> = [a], frontier = [a]
+            while let x = frontier.popLast() {
+                for (p, q, _) in edges where p == x || q == x {
+                    let y = p == x ? q : p
+                    if seen.insert(y).inserted { frontier.append(y) }
+                }
+            }
+            return seen.contains(b)
+        }
+        for case_ in 0..<10_000 {
+            let viewer = ids.randomElement(using: &random)!
+            let owner = random.next() % 10 == 0 ? PartyID("stranger") : ids.randomElement(using: &random)!
+            let access = ConversationAccess(owner: owner, participants: [owner])
+            let expected = owner != "stranger" && oracle(viewer, owner)
+            #expect(desk.mayView(.person(viewer), access) == expected, "seed \(seed) case \(case_): \(viewer) → \(owner)")
+            #expect(desk.mayView(.agent("ag"), access))
+        }
+    }
+
+    /// A stakeholder never sees another account's conversation, whatever the
+    /// sharing setting, roles or participant list; within the account the
+    /// sharing setting decides.
+    @Test func b2bStakeholdersNeverCrossAccounts() throws {
+        let seed: UInt64 = 0xB2B
+        var random = SeededRandom(seed: seed)
+        var book = AccountDirectory()
+        let sharings: [AccountSharing] = [.allStakeholders, .participantsOnly, .participantsAndRoles([.finance, .executiveSponsor])]
+        let roles: [StakeholderRole] = [.buyer, .approver, .finance, .technical, .executiveSponsor]
+        var people: [PartyID] = []
+        for a in 0..<12 {
+            let account = PartyID("acct\(a)")
+            try book.add(Account(id: account, profile: PartyProfile(displayName: "Org \(a)"), sharing: sharings[a % 3]))
+            for s in 0..<5 {
+                let id = PartyID("acct\(a)-s\(s)")
+                let role = roles.randomElement(using: &random)!
+                try book.add(Stakeholder(id: id, accountID: account, roles: [role], profile: PartyProfile(displayName: id.rawValue)), at: t0)
+                people.append(id)
+            }
+        }
+        for case_ in 0..<10_000 {
+            let viewer = people.randomElement(using: &random)!
+            let owner = PartyID("acct\(random.next() % 12)")
+            let participants = Set((0..<Int(random.next() % 4)).map { _ in people.randomElement(using: &random)! })
+            let access = ConversationAccess(owner: owner, participants: participants)
+            let me = book.stakeholders[viewer]!
+            let account = book.accounts[owner]!
+            let expected: Bool
+            if me.accountID != owner {
+                expected = false
+            } else {
+                switch account.sharing {
+                case .allStakeholders: expected = true
+                case .participantsOnly: expected = participants.contains(viewer)
+                case .participantsAndRoles(let r): expected = participants.contains(viewer) || !me.roles.isDisjoint(with: r)
+                }
+            }
+            #expect(book.mayView(.person(viewer), access) == expected, "seed \(seed) case \(case_): \(viewer) → \(owner)")
+            // An account id is not a person: it never "views".
+            #expect(!book.mayView(.person(owner), access))
+        }
+    }
+
+    @Test func crossAccountMergeIsRefusedAndMovesAreAudited() throws {
+        var book = AccountDirectory()
+        try book.add(Account(id: "acme", profile: PartyProfile(displayName: "Acme")))
+        try book.add(Account(id: "globex", profile: PartyProfile(displayName: "Globex")))
+        let mail = try ContactPoint.email("kim@acme.example")
+        try book.add(Stakeholder(id: "kim", accountID: "acme", roles: [.buyer], profile: PartyProfile(displayName: "Kim", contactPoints: [mail])), at: t0)
+        try book.add(Stakeholder(id: "lee", accountID: "globex", roles: [.finance], profile: PartyProfile(displayName: "Lee")), at: t0)
+        try book.add(Stakeholder(id: "kim2", accountID: "acme", roles: [.approver], profile: PartyProfile(displayName: "Kim W.")), at: t0)
+        #expect(throws: DirectoryError.crossAccountMerge("kim", "lee")) {
+            try book.merge("kim", "lee", evidence: .agentDecision("ag", note: ""), actor: .agent("ag"), at: t0)
+        }
+        #expect(book.resolve(mail) == ResolvedParty(person: "kim", owner: "acme"))
+
+        let merge = try #require(try book.merge("kim", "kim2", evidence: .agentDecision("ag", note: "same person"), actor: .agent("ag"), at: t0))
+        #expect(throws: DirectoryError.stakeholderIsMerged("kim", with: ["kim2"])) {
+            try book.move("kim", to: "globex", actor: .agent("ag"), reason: "changed employer", at: t0)
+        }
+        try book.undo(merge, actor: .agent("ag"), at: t0)
+        let acmeCase = ConversationAccess(owner: "acme", participants: ["kim"])
+        #expect(book.mayView(.person("kim"), acmeCase))
+        try book.move("kim", to: "globex", actor: .agent("ag"), reason: "changed employer", at: t0)
+        #expect(!book.mayView(.person("kim"), acmeCase), "after a move the old account's cases are out of sight")
+        #expect(book.resolve(mail) == ResolvedParty(person: "kim", owner: "globex"))
+        #expect(book.moves == [StakeholderMove(stakeholder: "kim", from: "acme", to: "globex", actor: .agent("ag"), reason: "changed employer", at: t0)])
+        #expect(throws: DirectoryError.alreadyInAccount("kim", account: "globex")) {
+            try book.move("kim", to: "globex", actor: .agent("ag"), reason: "", at: t0)
+        }
+    }
+
+    @Test func mergedProfileShowsEveryContactPointAndSummedCommerce() throws {
+        var desk = SingleBuyerDirectory()
+        let mail = try ContactPoint.email("anna@example.se"), phone = try ContactPoint.phone("+46701234567")
+        try desk.add(Customer(id: "c1", profile: PartyProfile(displayName: "Anna", contactPoints: [mail],
+            commerce: CommerceSummary(orderCount: 2, spentMinorUnits: ["SEK": 50_000]))), at: t0)
+        try desk.add(Customer(id: "c2", profile: PartyProfile(displayName: "Guest", contactPoints: [phone],
+            commerce: CommerceSummary(orderCount: 1, spentMinorUnits: ["SEK": 10_000, "EUR": 900]))), at: t0)
+        try desk.observe(phone, on: "c1", verified: false, at: t0)
+        let profile = try #require(desk.profile(of: "c2"))
+        #expect(profile.displayName == "Anna")
+        #expect(Set(profile.contactPoints) == [mail, phone])
+        #expect(profile.commerce.orderCount == 3)
+        #expect(profile.commerce.spentMinorUnits == ["SEK": 60_000, "EUR": 900])
+        #expect(throws: DirectoryError.duplicateID("c1")) {
+            try desk.add(Customer(id: "c1", profile: PartyProfile(displayName: "x")), at: t0)
+        }
+    }
+}
