@@ -26,11 +26,35 @@ public struct ContactPoint: Hashable, Sendable, Codable, CustomStringConvertible
     public let kind: Kind
     /// The normalised value: the address, the E.164 number, or the handle.
     public let value: String
+    /// FNV-1a of kind and value, computed once: identity resolution hashes the
+    /// same contact point into large tables many times, and comparing this
+    /// first avoids most string comparisons.
+    private let fingerprint: UInt64
 
     private init(kind: Kind, value: String) {
         self.kind = kind
         self.value = value
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        switch kind {
+        case .email: mix(1)
+        case .phone: mix(2)
+        case .handle(let platform):
+            mix(3)
+            for byte in platform.utf8 { mix(byte) }
+            mix(0)
+        }
+        for byte in value.utf8 { mix(byte) }
+        fingerprint = hash
     }
+
+    public static func == (lhs: ContactPoint, rhs: ContactPoint) -> Bool {
+        lhs.fingerprint == rhs.fingerprint && lhs.value == rhs.value && lhs.kind == rhs.kind
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 
     /// An e-mail address, validated and normalised.
     ///

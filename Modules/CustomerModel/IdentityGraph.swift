@@ -111,7 +111,11 @@ public struct IdentityGraph: Sendable {
     private var next: [Int32] = []
     /// The oldest record of each component, valid at roots.
     private var oldest: [Int32] = []
-    private var contactOwner: [ContactPoint: Int32] = [:]
+    /// Interned contact points: handle → contact point, and back.
+    private var contacts: [ContactPoint] = []
+    private var contactHandles: [ContactPoint: Int32] = [:]
+    /// The record that first claimed each interned contact point, or -1.
+    private var contactOwner: [Int32] = []
     /// Every merge ever made, in order; undone ones are kept, marked.
     public private(set) var mergeLog: [MergeRecord] = []
 
@@ -126,6 +130,8 @@ public struct IdentityGraph: Sendable {
         size.reserveCapacity(records)
         next.reserveCapacity(records)
         oldest.reserveCapacity(records)
+        contacts.reserveCapacity(contactPoints)
+        contactHandles.reserveCapacity(contactPoints)
         contactOwner.reserveCapacity(contactPoints)
     }
 
@@ -146,10 +152,11 @@ public struct IdentityGraph: Sendable {
     }
 
     private mutating func slot(for record: PartyID) -> Int32 {
-        if let existing = index[record] { return existing }
         let new = Int32(ids.count)
+        // One hash probe: the default is inserted only when the record is new.
+        let slot = Self.readOrInsert(&index[record, default: new])
+        guard slot == new else { return slot }
         ids.append(record)
-        index[record] = new
         parent.append(new)
         size.append(1)
         next.append(new)
@@ -159,7 +166,8 @@ public struct IdentityGraph: Sendable {
 
     /// The record that first claimed `contactPoint`, if any.
     public func claimant(of contactPoint: ContactPoint) -> PartyID? {
-        contactOwner[contactPoint].map { ids[Int($0)] }
+        guard let handle = contactHandles[contactPoint], contactOwner[Int(handle)] >= 0 else { return nil }
+        return ids[Int(contactOwner[Int(handle)])]
     }
 
     /// Records that `record` holds `contactPoint`, adding the record if new, and
@@ -175,11 +183,24 @@ public struct IdentityGraph: Sendable {
     public mutating func observe(
         _ contactPoint: ContactPoint, on record: PartyID, verified: Bool, at date: Date
     ) -> MergeID? {
-        let recordSlot = slot(for: record)
-        guard let holder = contactOwner[contactPoint] else {
-            contactOwner[contactPoint] = recordSlot
+        observe(handle(for: contactPoint), on: handle(for: record), verified: verified, at: date)
+    }
+
+    /// The same as ``observe(_:on:verified:at:)`` with interned handles: the
+    /// fast path for event streams that refer to the same records and contact
+    /// points many times (no string hashing per event).
+    @discardableResult
+    public mutating func observe(
+        _ contact: ContactHandle, on record: RecordHandle, verified: Bool, at date: Date
+    ) -> MergeID? {
+        let recordSlot = record.slot
+        let holder = contactOwner[Int(contact.slot)]
+        if holder < 0 {
+            contactOwner[Int(contact.slot)] = recordSlot
             return nil
         }
+        if holder == recordSlot { return nil }
+        let contactPoint = contacts[Int(contact.slot)]
         let evidence: MergeEvidence
         switch contactPoint.kind {
         case .phone: evidence = .samePhone(contactPoint)
@@ -189,6 +210,20 @@ public struct IdentityGraph: Sendable {
         }
         guard find(holder) != find(recordSlot) else { return nil }
         return link(holder, recordSlot, evidence: evidence, actor: .system, at: date)
+    }
+
+    /// The handle of a record, adding the record if it is new.
+    public mutating func handle(for record: PartyID) -> RecordHandle { RecordHandle(slot: slot(for: record)) }
+
+    /// The handle of a contact point, interning it if it is new (interning does not claim it).
+    public mutating func handle(for contactPoint: ContactPoint) -> ContactHandle {
+        let new = Int32(contacts.count)
+        let handle = Self.readOrInsert(&contactHandles[contactPoint, default: new])
+        if handle == new {
+            contacts.append(contactPoint)
+            contactOwner.append(-1)
+        }
+        return ContactHandle(slot: handle)
     }
 
     /// Merges two records on the given evidence.
@@ -256,7 +291,9 @@ public struct IdentityGraph: Sendable {
 
     /// The primary record of whoever holds `contactPoint`.
     public func primary(holding contactPoint: ContactPoint) -> PartyID? {
-        guard let slot = contactOwner[contactPoint] else { return nil }
+        guard let handle = contactHandles[contactPoint] else { return nil }
+        let slot = contactOwner[Int(handle)]
+        guard slot >= 0 else { return nil }
         return ids[Int(oldest[Int(root(slot))])]
     }
 
@@ -280,6 +317,8 @@ public struct IdentityGraph: Sendable {
 
     /// The merges in force, oldest first.
     public var activeMerges: [MergeRecord] { mergeLog.filter(\.isActive) }
+
+    private static func readOrInsert(_ value: inout Int32) -> Int32 { value }
 
     // MARK: union-find
 
@@ -320,7 +359,7 @@ extension IdentityGraph: Equatable {
     /// ownership, the same merges in force, and therefore the same people.
     /// Undone merges are history, not state, and are not compared.
     public static func == (lhs: IdentityGraph, rhs: IdentityGraph) -> Bool {
-        guard lhs.ids == rhs.ids, lhs.contactOwner == rhs.contactOwner else { return false }
+        guard lhs.ids == rhs.ids, lhs.claims == rhs.claims else { return false }
         guard lhs.activeMerges.map(\.withoutUndo) == rhs.activeMerges.map(\.withoutUndo) else { return false }
         for slot in lhs.ids.indices {
             let s = Int32(slot)
@@ -328,6 +367,25 @@ extension IdentityGraph: Equatable {
         }
         return true
     }
+}
+
+extension IdentityGraph {
+    /// Which record claimed each claimed contact point.
+    fileprivate var claims: [ContactPoint: Int32] {
+        var result: [ContactPoint: Int32] = [:]
+        for (handle, owner) in contactOwner.enumerated() where owner >= 0 { result[contacts[handle]] = owner }
+        return result
+    }
+}
+
+/// An interned record in one ``IdentityGraph``; meaningless in another graph.
+public struct RecordHandle: Hashable, Sendable {
+    let slot: Int32
+}
+
+/// An interned contact point in one ``IdentityGraph``; meaningless in another graph.
+public struct ContactHandle: Hashable, Sendable {
+    let slot: Int32
 }
 
 extension MergeRecord {
