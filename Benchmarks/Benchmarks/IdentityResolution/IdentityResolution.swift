@@ -91,7 +91,9 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident, .custom("merges", polarity: .prefersLarger, useScalingFactor: false)],
         warmupIterations: 1,
         maxDuration: .seconds(20),
-        maxIterations: 5
+        maxIterations: 5,
+        // CI gates throughput only (see scripts/benchmarks.sh), with room for a noisy shared machine.
+        thresholds: [.throughput: BenchmarkThresholds(relative: [.p90: 50.0])]
     )
 
     // 1M events over 200k customers is the workload; 100k over 20k is the CI-sized one.

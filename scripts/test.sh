@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every SupportKit test on a fresh machine: installs the system packages
+# the tests need, builds everything (library targets and the example desks),
+# then runs the test suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build
+swift test
