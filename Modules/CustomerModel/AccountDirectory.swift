@@ -28,7 +28,7 @@ public struct StakeholderMove: Hashable, Sendable, Codable {
 /// - moving a stakeholder is explicit and logged in ``moves``; conversations
 ///   stay with the account that owned them, so the person no longer sees
 ///   their old account's conversations after the move.
-public struct AccountDirectory: CustomerDirectory, Equatable {
+public struct AccountDirectory: CustomerDirectory, Equatable, Codable {
     /// Every account, by id.
     public private(set) var accounts: [PartyID: Account] = [:]
     /// Every stakeholder, by id.

@@ -396,3 +396,51 @@ extension MergeRecord {
         return copy
     }
 }
+
+extension IdentityGraph: Codable {
+    private enum CodingKeys: String, CodingKey { case records, claims, merges }
+
+    private struct Claim: Codable {
+        var contactPoint: ContactPoint
+        var record: PartyID
+    }
+
+    /// Encodes the records in order, who claimed each contact point, and the
+    /// whole merge log (undone merges included, so the audit trail survives).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ids, forKey: .records)
+        let claimList = contactOwner.enumerated().compactMap { handle, owner in
+            owner >= 0 ? Claim(contactPoint: contacts[handle], record: ids[Int(owner)]) : nil
+        }
+        try container.encode(claimList, forKey: .claims)
+        try container.encode(mergeLog, forKey: .merges)
+    }
+
+    /// Rebuilds a graph from its encoded form.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` when a claim or merge names a
+    ///   record that is not in the record list, or merge ids are out of order.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        for record in try container.decode([PartyID].self, forKey: .records) { add(record) }
+        for claim in try container.decode([Claim].self, forKey: .claims) {
+            guard let slot = index[claim.record] else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .claims, in: container, debugDescription: "claim by unknown record \(claim.record)")
+            }
+            let handle = handle(for: claim.contactPoint)
+            contactOwner[Int(handle.slot)] = slot
+        }
+        let log = try container.decode([MergeRecord].self, forKey: .merges)
+        for (position, record) in log.enumerated() {
+            guard record.id.rawValue == position, let a = index[record.first], let b = index[record.second] else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .merges, in: container, debugDescription: "merge \(record.id) is out of order or names an unknown record")
+            }
+            mergeLog.append(record)
+            if record.isActive { union(a, b) }
+        }
+    }
+}

@@ -35,7 +35,7 @@ public enum DirectoryError: Error, Hashable, Sendable, CustomStringConvertible {
 /// the same person (see ``IdentityGraph``); agents see all. Nobody else sees
 /// anything. Records are value types: wrap the directory in an actor or a
 /// lock when several tasks change it.
-public struct SingleBuyerDirectory: CustomerDirectory, Equatable {
+public struct SingleBuyerDirectory: CustomerDirectory, Equatable, Codable {
     /// Every customer record, by id.
     public private(set) var customers: [PartyID: Customer] = [:]
     /// Which records are one person.

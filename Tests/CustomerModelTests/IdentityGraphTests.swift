@@ -104,3 +104,28 @@ struct IdentityGraphTests {
         }
     }
 }
+
+@Suite("Identity graph persistence")
+struct IdentityGraphCodingTests {
+    @Test func roundTripKeepsStateAndAuditTrail() throws {
+        var random = SeededRandom(seed: 77)
+        var graph = IdentityGraph()
+        let points = try (0..<30).map { try ContactPoint.phone("+4670\(String(format: "%07d", $0))") }
+        for step in 0..<400 {
+            let record = PartyID("r\(random.next() % 50)")
+            graph.observe(points.randomElement(using: &random)!, on: record, verified: false, at: t0)
+            if step % 37 == 0, let merge = graph.activeMerges.randomElement(using: &random) {
+                try graph.undo(merge.id, actor: .agent("ag"), at: t0)
+            }
+        }
+        let data = try JSONEncoder().encode(graph)
+        let decoded = try JSONDecoder().decode(IdentityGraph.self, from: data)
+        #expect(decoded == graph)
+        #expect(decoded.mergeLog == graph.mergeLog, "undone merges survive as history")
+    }
+
+    @Test func rejectsAClaimByAnUnknownRecord() {
+        let json = #"{"records":["a"],"claims":[{"contactPoint":{"kind":"phone","value":"+46701234567"},"record":"zz"}],"merges":[]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(IdentityGraph.self, from: Data(json.utf8)) }
+    }
+}

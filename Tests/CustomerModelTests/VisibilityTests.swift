@@ -137,3 +137,13 @@ struct VisibilityTests {
         }
     }
 }
+
+@Test func directoriesRoundTripThroughJSON() throws {
+    var book = AccountDirectory()
+    try book.add(Account(id: "acme", profile: PartyProfile(displayName: "Acme"), sharing: .participantsAndRoles([.finance])))
+    try book.add(Stakeholder(id: "kim", accountID: "acme", roles: [.buyer],
+        profile: PartyProfile(displayName: "Kim", contactPoints: [try .email("kim@acme.example")])), at: t0)
+    let decoded = try JSONDecoder().decode(AccountDirectory.self, from: JSONEncoder().encode(book))
+    #expect(decoded == book)
+    #expect(decoded.resolve(try .email("kim@acme.example")) == ResolvedParty(person: "kim", owner: "acme"))
+}
