@@ -87,8 +87,7 @@ public enum IdentityError: Error, Hashable, Sendable, CustomStringConvertible {
 ///
 /// Records are never modified by a merge: the graph only records that two of
 /// them are the same person (an edge with its evidence) and keeps the
-/// connected components in a union-find structure (union by size, path
-/// compression, a circular member list per component). The *primary* record of
+/// connected components in ``DisjointSets``. The *primary* record of
 /// a component is its oldest (the first added), so the answer does not depend
 /// on the order merges arrived in.
 ///
@@ -105,12 +104,8 @@ public enum IdentityError: Error, Hashable, Sendable, CustomStringConvertible {
 public struct IdentityGraph: Sendable {
     private var ids: [PartyID] = []
     private var index: [PartyID: Int32] = [:]
-    private var parent: [Int32] = []
-    private var size: [Int32] = []
-    /// Circular linked list of a component's members, so a component is enumerated without scanning every record.
-    private var next: [Int32] = []
-    /// The oldest record of each component, valid at roots.
-    private var oldest: [Int32] = []
+    /// People as sets of record slots; a set's name is its oldest record.
+    private var people = DisjointSets()
     /// Interned contact points: handle → contact point, and back.
     private var contacts: [ContactPoint] = []
     private var contactHandles: [ContactPoint: Int32] = [:]
@@ -126,10 +121,7 @@ public struct IdentityGraph: Sendable {
     public mutating func reserveCapacity(records: Int, contactPoints: Int) {
         ids.reserveCapacity(records)
         index.reserveCapacity(records)
-        parent.reserveCapacity(records)
-        size.reserveCapacity(records)
-        next.reserveCapacity(records)
-        oldest.reserveCapacity(records)
+        people.reserveCapacity(records)
         contacts.reserveCapacity(contactPoints)
         contactHandles.reserveCapacity(contactPoints)
         contactOwner.reserveCapacity(contactPoints)
@@ -157,10 +149,7 @@ public struct IdentityGraph: Sendable {
         let slot = Self.readOrInsert(&index[record, default: new])
         guard slot == new else { return slot }
         ids.append(record)
-        parent.append(new)
-        size.append(1)
-        next.append(new)
-        oldest.append(new)
+        people.makeSet()
         return new
     }
 
@@ -208,7 +197,7 @@ public struct IdentityGraph: Sendable {
         case .handle where verified: evidence = .sameVerifiedHandle(contactPoint)
         default: return nil
         }
-        guard find(holder) != find(recordSlot) else { return nil }
+        guard !people.inSameSet(holder, recordSlot) else { return nil }
         return link(holder, recordSlot, evidence: evidence, actor: .system, at: date)
     }
 
@@ -238,7 +227,7 @@ public struct IdentityGraph: Sendable {
         guard let a = index[first] else { throw .unknownRecord(first) }
         guard let b = index[second] else { throw .unknownRecord(second) }
         guard a != b else { throw .selfMerge(first) }
-        guard find(a) != find(b) else { return nil }
+        guard !people.inSameSet(a, b) else { return nil }
         return link(a, b, evidence: evidence, actor: actor, at: date)
     }
 
@@ -248,7 +237,7 @@ public struct IdentityGraph: Sendable {
         let id = MergeID(rawValue: mergeLog.count)
         mergeLog.append(
             MergeRecord(id: id, first: ids[Int(a)], second: ids[Int(b)], evidence: evidence, actor: actor, at: date))
-        union(a, b)
+        people.union(a, b)
         return id
     }
 
@@ -261,32 +250,20 @@ public struct IdentityGraph: Sendable {
         mergeLog[merge.rawValue].undoneBy = actor
         mergeLog[merge.rawValue].undoneAt = date
         guard let a = index[mergeLog[merge.rawValue].first] else { return }
+        people.rebuild(setOf: a, edges: activeEdges)
+    }
 
-        var members = Set<Int32>()
-        var cursor = a
-        repeat {
-            members.insert(cursor)
-            cursor = next[Int(cursor)]
-        } while cursor != a
-        for member in members {
-            let i = Int(member)
-            parent[i] = member
-            size[i] = 1
-            next[i] = member
-            oldest[i] = member
-        }
-        for record in mergeLog where record.isActive {
-            guard let x = index[record.first], let y = index[record.second],
-                members.contains(x), members.contains(y)
-            else { continue }
-            union(x, y)
+    private var activeEdges: [(Int32, Int32)] {
+        mergeLog.compactMap { record in
+            guard record.isActive, let x = index[record.first], let y = index[record.second] else { return nil }
+            return (x, y)
         }
     }
 
     /// The primary (oldest) record of the person `record` belongs to, or `nil` if unknown.
     public func primary(of record: PartyID) -> PartyID? {
         guard let slot = index[record] else { return nil }
-        return ids[Int(oldest[Int(root(slot))])]
+        return ids[Int(people.name(of: slot))]
     }
 
     /// The primary record of whoever holds `contactPoint`.
@@ -294,25 +271,19 @@ public struct IdentityGraph: Sendable {
         guard let handle = contactHandles[contactPoint] else { return nil }
         let slot = contactOwner[Int(handle)]
         guard slot >= 0 else { return nil }
-        return ids[Int(oldest[Int(root(slot))])]
+        return ids[Int(people.name(of: slot))]
     }
 
     /// Whether two records are the same person.
     public func areSamePerson(_ a: PartyID, _ b: PartyID) -> Bool {
         guard let x = index[a], let y = index[b] else { return false }
-        return root(x) == root(y)
+        return people.inSameSet(x, y)
     }
 
     /// Every record of the person `record` belongs to, oldest first.
     public func records(samePersonAs record: PartyID) -> [PartyID] {
         guard let start = index[record] else { return [] }
-        var slots: [Int32] = []
-        var cursor = start
-        repeat {
-            slots.append(cursor)
-            cursor = next[Int(cursor)]
-        } while cursor != start
-        return slots.sorted().map { ids[Int($0)] }
+        return people.members(of: start).map { ids[Int($0)] }
     }
 
     /// The merges in force, oldest first.
@@ -320,38 +291,6 @@ public struct IdentityGraph: Sendable {
 
     private static func readOrInsert(_ value: inout Int32) -> Int32 { value }
 
-    // MARK: union-find
-
-    private func root(_ x: Int32) -> Int32 {
-        var r = x
-        while parent[Int(r)] != r { r = parent[Int(r)] }
-        return r
-    }
-
-    private mutating func find(_ x: Int32) -> Int32 {
-        let r = root(x)
-        var cursor = x
-        while parent[Int(cursor)] != r {
-            let up = parent[Int(cursor)]
-            parent[Int(cursor)] = r
-            cursor = up
-        }
-        return r
-    }
-
-    private mutating func union(_ a: Int32, _ b: Int32) {
-        var ra = find(a)
-        var rb = find(b)
-        if ra == rb { return }
-        if size[Int(ra)] < size[Int(rb)] { swap(&ra, &rb) }
-        parent[Int(rb)] = ra
-        size[Int(ra)] += size[Int(rb)]
-        oldest[Int(ra)] = min(oldest[Int(ra)], oldest[Int(rb)])
-        // Splice the two circular member lists into one.
-        let afterA = next[Int(ra)]
-        next[Int(ra)] = next[Int(rb)]
-        next[Int(rb)] = afterA
-    }
 }
 
 extension IdentityGraph: Equatable {
@@ -361,11 +300,7 @@ extension IdentityGraph: Equatable {
     public static func == (lhs: IdentityGraph, rhs: IdentityGraph) -> Bool {
         guard lhs.ids == rhs.ids, lhs.claims == rhs.claims else { return false }
         guard lhs.activeMerges.map(\.withoutUndo) == rhs.activeMerges.map(\.withoutUndo) else { return false }
-        for slot in lhs.ids.indices {
-            let s = Int32(slot)
-            if lhs.oldest[Int(lhs.root(s))] != rhs.oldest[Int(rhs.root(s))] { return false }
-        }
-        return true
+        return lhs.people == rhs.people
     }
 }
 
@@ -440,7 +375,7 @@ extension IdentityGraph: Codable {
                     forKey: .merges, in: container, debugDescription: "merge \(record.id) is out of order or names an unknown record")
             }
             mergeLog.append(record)
-            if record.isActive { union(a, b) }
+            if record.isActive { people.union(a, b) }
         }
     }
 }
