@@ -36,27 +36,7 @@ public enum SubjectNormalizer {
     /// `[shop-list]`), and surrounding whitespace removed, inner whitespace
     /// collapsed, and case folded.
     public static func normalize(_ subject: String) -> String {
-        var text = Substring(subject)
-        var changed = true
-        while changed {
-            changed = false
-            text = text.drop { $0.isWhitespace }
-            if text.first == "[", let close = text.firstIndex(of: "]") {
-                text = text[text.index(after: close)...]
-                changed = true
-                continue
-            }
-            if let rest = dropPrefix(text) {
-                text = rest
-                changed = true
-            }
-        }
-        // Drop trailing tags such as "[#123]" that desks append.
-        var result = String(text)
-        while let open = result.lastIndex(of: "["), result.hasSuffix("]") {
-            result = String(result[..<open])
-        }
-        return result.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
+        stripPrefixesKeepingCase(subject).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
     }
 
     /// Whether the subject starts with a reply or forward prefix (after tags).
@@ -65,11 +45,11 @@ public enum SubjectNormalizer {
         while text.first == "[", let close = text.firstIndex(of: "]") {
             text = text[text.index(after: close)...].drop { $0.isWhitespace }
         }
-        return dropPrefix(text) != nil
+        return dropReplyPrefix(text) != nil
     }
 
     /// If `text` starts with `prefix[n]:` or `prefix(n):` or `prefix:`, the rest.
-    private static func dropPrefix(_ text: Substring) -> Substring? {
+    static func dropReplyPrefix(_ text: Substring) -> Substring? {
         var word = ""
         var index = text.startIndex
         while index < text.endIndex, text[index].isLetter, word.count <= longestPrefix {

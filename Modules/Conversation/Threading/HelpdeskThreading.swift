@@ -1,0 +1,531 @@
+import CustomerModel
+import Foundation
+
+/// An agent's merge of two threads, as the audit log keeps it.
+public struct ThreadMergeRecord: Hashable, Sendable, Codable, Identifiable {
+    /// Position in the merge log.
+    public let id: Int
+    /// The thread merged away.
+    public let merged: ThreadID
+    /// The thread it was merged into.
+    public let into: ThreadID
+    /// Who merged.
+    public let agent: AgentID
+    /// Why.
+    public let reason: String
+    /// When.
+    public let at: Date
+    /// Who undid it and when, if it was undone.
+    public internal(set) var undoneBy: AgentID?
+    /// When it was undone.
+    public internal(set) var undoneAt: Date?
+
+    /// Whether the merge is in force.
+    public var isActive: Bool { undoneBy == nil }
+}
+
+/// An agent's split of messages out of a thread into a new one.
+public struct ThreadSplitRecord: Hashable, Sendable, Codable, Identifiable {
+    /// Position in the split log.
+    public let id: Int
+    /// The thread the messages left.
+    public let from: ThreadID
+    /// The new thread they now form.
+    public let to: ThreadID
+    /// The messages moved.
+    public let messages: [MessageID]
+    /// Who split.
+    public let agent: AgentID
+    /// Why.
+    public let reason: String
+    /// When.
+    public let at: Date
+    /// Who undid it, if anyone.
+    public internal(set) var undoneBy: AgentID?
+    /// When it was undone.
+    public internal(set) var undoneAt: Date?
+}
+
+/// Why a merge, split or status change was refused.
+public enum ThreadingError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No such thread.
+    case unknownThread(ThreadID)
+    /// No such message.
+    case unknownMessage(MessageID)
+    /// The threads belong to different parties; merging would show one customer another's messages.
+    case differentOwners(ThreadID, ThreadID)
+    /// The two threads are already one.
+    case alreadyMerged(ThreadID, ThreadID)
+    /// No merge or split with that id, or it was already undone.
+    case unknownOrUndone(Int)
+    /// A split must leave at least one message behind and move at least one.
+    case invalidSplit(ThreadID)
+
+    public var description: String {
+        switch self {
+        case .unknownThread(let t): "no thread \(t)"
+        case .unknownMessage(let m): "no message \(m)"
+        case .differentOwners(let a, let b): "threads \(a) and \(b) belong to different parties and cannot be merged"
+        case .alreadyMerged(let a, let b): "threads \(a) and \(b) are already one thread"
+        case .unknownOrUndone(let id): "no merge or split #\(id) in force"
+        case .invalidSplit(let t): "a split of \(t) must move some of its messages and keep some"
+        }
+    }
+}
+
+/// SupportKit's default threading: the rule chain e-commerce desks need.
+///
+/// For each message, in order:
+/// 1. **Headers** (JWZ-style): its own Message-ID, References and In-Reply-To
+///    are looked up among known and referenced ids. Ids referenced before their
+///    message arrives hold the thread open for it, so arrival order does not
+///    matter; two threads that turn out to be linked are joined (an automatic,
+///    logged union). Reference loops and duplicates are harmless: links are
+///    set-joins, not parent pointers.
+/// 2. **Ticket tag** `[#123]` in the subject, accepted only when the sender may
+///    see that thread (``CustomerDirectory/mayView(_:_:)``): a stranger who copies
+///    a tag gets a new thread, noted in the assignment.
+/// 3. **Subject within party**: a message with a reply/forward prefix or reply
+///    headers whose normalised subject matches a thread *of the same party*
+///    active within the subject window. Never across parties, so generic
+///    subjects ("Order status") from different customers stay apart, and a
+///    fresh message without a reply prefix starts a new issue.
+/// 4. **Channel continuation**: a chat, call, SMS or social message from the
+///    same party within the continuation window of its latest active thread.
+/// 5. Otherwise a **new thread**.
+///
+/// Every rule that would join a thread owned by another party asks the
+/// directory first; outbound messages (the desk's own) are trusted.
+///
+/// Cost per message: O(its references) hash lookups on 128-bit Message-ID
+/// fingerprints (see `MessageFingerprint`), plus subject normalisation when
+/// headers did not decide. About 60–100 bytes of state per message.
+///
+/// Merges and splits by agents are audited and undo exactly: undoing restores
+/// every message's thread as it was before, for the messages that existed then.
+public struct HelpdeskThreading: ThreadingStrategy {
+    /// The rules' tuning.
+    public let configuration: ThreadingConfiguration
+    /// Who may see which thread; replace it when parties change (it is consulted
+    /// only when a message points at a thread owned by someone else, or at a B2B
+    /// account's thread from one of its stakeholders).
+    public var directory: any CustomerDirectory
+
+    // Message-ID nodes: every id seen, as a message or as a reference.
+    private var nodeIndex: [MessageFingerprint: Int32] = [:]
+    /// The thread slot a node is held for, or -1.
+    private var nodeThread: [Int32] = []
+    /// The message sequence number of a node, or -1 for an id only referenced so far.
+    private var nodeMessage: [Int32] = []
+
+    // Messages, by arrival sequence.
+    private var messageNode: [Int32] = []
+    private var messageSlot: [Int32] = []
+
+    // Threads, by slot; a thread's id is firstTicketNumber + the name of its set.
+    private var threadSets = DisjointSets()
+    private var threadOwner: [Int32] = []
+    private var threadLastActivity: [Double] = []
+    private var threadIsActive: [Bool] = []
+    private var threadSubject: [String] = []
+
+    // Parties.
+    private var partyIndex: [PartyID: Int32] = [:]
+    private var partyIDs: [PartyID] = []
+    private var partyLatestThread: [Int32] = []
+    /// B2B participants (stakeholders, as party slots) per thread slot; B2C threads have none.
+    private var threadParticipants: [Int32: Set<Int32>] = [:]
+    private var subjectIndex: [SubjectKey: Int32] = [:]
+
+    // Joins: automatic ones (header links) and agents' merges; splits.
+    private var automaticJoins: [(Int32, Int32)] = []
+    /// The audit log of agents' merges.
+    public private(set) var merges: [ThreadMergeRecord] = []
+    private var mergeEdges: [(Int32, Int32)] = []
+    /// The audit log of agents' splits.
+    public private(set) var splits: [ThreadSplitRecord] = []
+    private var splitMoves: [[(message: Int32, fromSlot: Int32)]] = []
+
+    private struct SubjectKey: Hashable {
+        let party: Int32
+        let subject: MessageFingerprint
+    }
+
+    /// A threading engine that asks `directory` whether senders may see the
+    /// threads their tags and headers point to.
+    public init(directory: any CustomerDirectory, configuration: ThreadingConfiguration = ThreadingConfiguration()) {
+        self.directory = directory
+        self.configuration = configuration
+    }
+
+    /// Reserves room for about `messages` messages.
+    public mutating func reserveCapacity(messages: Int) {
+        nodeIndex.reserveCapacity(messages + messages / 4)
+        nodeThread.reserveCapacity(messages + messages / 4)
+        nodeMessage.reserveCapacity(messages + messages / 4)
+        messageNode.reserveCapacity(messages)
+        messageSlot.reserveCapacity(messages)
+    }
+
+    /// The number of messages threaded.
+    public var messageCount: Int { messageNode.count }
+
+    /// The number of threads created (merged threads count once each time they were created).
+    public var threadSlotCount: Int { threadSets.count }
+
+    // MARK: Assigning
+
+    public mutating func assign(_ message: SupportMessage) -> ThreadAssignment {
+        let sequence = Int32(messageNode.count)
+        var party: Int32 = -1
+        if let owner = message.party { party = internParty(owner) }
+        let time = message.sentAt.timeIntervalSinceReferenceDate
+        let ownID = message.headers.messageID ?? message.id.rawValue
+        let ownNode = internNode(MessageFingerprint(ownID))
+        var notes: [String] = []
+
+        // A message we have threaded already: a duplicate delivery.
+        if nodeMessage[Int(ownNode)] >= 0 {
+            let slot = nodeThread[Int(ownNode)]
+            record(sequence: sequence, node: ownNode, slot: slot, duplicate: true)
+            return ThreadAssignment(
+                thread: threadID(slot), rule: .knownMessageID,
+                evidence: "duplicate of an earlier message with Message-ID <\(ownID)>")
+        }
+
+        // 1. Headers.
+        var chosen: Int32 = -1
+        var evidence = ""
+        var rule = ThreadingRule.newThread
+        if nodeThread[Int(ownNode)] >= 0 {
+            let slot = currentSlot(nodeThread[Int(ownNode)])
+            if mayJoin(slot, party: party, message: message) {
+                chosen = slot
+                rule = .knownMessageID
+                evidence = "Message-ID <\(ownID)> was referenced by a message in this thread"
+            } else {
+                notes.append("Message-ID <\(ownID)> is referenced in \(threadID(slot)), which the sender may not see")
+            }
+        }
+        var referenceNodes: [Int32] = []
+        let references = message.headers.references.suffix(configuration.maxReferences)
+        referenceNodes.reserveCapacity(references.count + message.headers.inReplyTo.count)
+        // In-Reply-To first: it names the direct parent, the best evidence to cite.
+        for id in message.headers.inReplyTo.prefix(4) + references.reversed() where id != ownID {
+            let node = internNode(MessageFingerprint(id))
+            referenceNodes.append(node)
+            let held = nodeThread[Int(node)]
+            guard held >= 0 else { continue }
+            let slot = currentSlot(held)
+            if slot == chosen { continue }
+            guard mayJoin(slot, party: party, message: message) else {
+                notes.append("reference <\(id)> points to \(threadID(slot)), which the sender may not see")
+                continue
+            }
+            if chosen < 0 {
+                chosen = slot
+                rule = .references
+                evidence = message.headers.inReplyTo.contains(id) ? "In-Reply-To → <\(id)>" : "References → <\(id)>"
+            } else if threadOwner[Int(slot)] == threadOwner[Int(chosen)] {
+                // Two threads turn out to be one conversation: join them.
+                automaticJoins.append((chosen, slot))
+                threadSets.union(chosen, slot)
+                let joined = currentSlot(chosen)
+                threadLastActivity[Int(joined)] = max(threadLastActivity[Int(chosen)], threadLastActivity[Int(slot)])
+                chosen = joined
+            }
+        }
+
+        // 2. Ticket tag.
+        if chosen < 0, let ticket = TicketTag.find(in: message.subject) {
+            if let slot = slot(ofTicket: ticket) {
+                if mayJoin(slot, party: party, message: message) {
+                    chosen = slot
+                    rule = .ticketTag
+                    evidence = "tag [#\(ticket)] from " + relation(of: party, to: slot, person: message.person)
+                } else {
+                    notes.append("tag [#\(ticket)] ignored: the sender may not see that thread")
+                }
+            } else {
+                notes.append("tag [#\(ticket)] names no thread")
+            }
+        }
+
+        // 3. Subject within party.
+        var subjectKey: SubjectKey?
+        if party >= 0, !message.subject.isEmpty {
+            let normalized = SubjectNormalizer.normalize(message.subject)
+            if !normalized.isEmpty {
+                let key = SubjectKey(party: party, subject: MessageFingerprint(normalized))
+                subjectKey = key
+                if chosen < 0, !referenceNodes.isEmpty || SubjectNormalizer.hasReplyPrefix(message.subject),
+                    let held = subjectIndex[key]
+                {
+                    let slot = currentSlot(held)
+                    let age = time - threadLastActivity[Int(slot)]
+                    if age <= configuration.subjectWindow {
+                        chosen = slot
+                        rule = .subject
+                        evidence = "subject within party, \(Self.describe(age))"
+                    }
+                }
+            }
+        }
+
+        // 4. Channel continuation.
+        if chosen < 0, party >= 0, message.channel.continuesConversations {
+            let latest = partyLatestThread[Int(party)]
+            if latest >= 0 {
+                let slot = currentSlot(latest)
+                let age = time - threadLastActivity[Int(slot)]
+                if threadIsActive[Int(slot)], age >= 0, age <= configuration.continuationWindow {
+                    chosen = slot
+                    rule = .channelContinuation
+                    evidence = "\(Self.channelName(message.channel)) continues \(threadID(slot)) after \(Self.describe(age))"
+                }
+            }
+        }
+
+        // 5. A new thread.
+        if chosen < 0 {
+            chosen = threadSets.makeSet()
+            threadOwner.append(party)
+            threadLastActivity.append(time)
+            threadIsActive.append(true)
+            threadSubject.append(SubjectNormalizer.normalize(message.subject))
+            rule = .newThread
+            evidence = "no rule matched"
+        }
+
+        // Bookkeeping: the message, ids it referenced (held for this thread), the party's indexes.
+        record(sequence: sequence, node: ownNode, slot: chosen, duplicate: false)
+        for node in referenceNodes where nodeThread[Int(node)] < 0 { nodeThread[Int(node)] = chosen }
+        if time > threadLastActivity[Int(chosen)] { threadLastActivity[Int(chosen)] = time }
+        if message.direction == .inbound, !threadIsActive[Int(chosen)] { threadIsActive[Int(chosen)] = true }
+        if party >= 0, message.direction == .inbound, let person = message.person, person != message.party {
+            let personSlot = internParty(person)
+            threadParticipants[chosen, default: []].insert(personSlot)
+        }
+        if party >= 0 {
+            partyLatestThread[Int(party)] = chosen
+            if let subjectKey, subjectIndex[subjectKey] != chosen, rule != .channelContinuation {
+                subjectIndex[subjectKey] = chosen
+            }
+        }
+        return ThreadAssignment(thread: threadID(chosen), rule: rule, evidence: evidence, notes: notes)
+    }
+
+    private mutating func record(sequence: Int32, node: Int32, slot: Int32, duplicate: Bool) {
+        messageNode.append(node)
+        messageSlot.append(slot)
+        if !duplicate {
+            nodeMessage[Int(node)] = sequence
+            nodeThread[Int(node)] = slot
+        }
+    }
+
+    private mutating func internNode(_ fingerprint: MessageFingerprint) -> Int32 {
+        let new = Int32(nodeThread.count)
+        let node = Self.readOrInsert(&nodeIndex[fingerprint, default: new])
+        if node == new {
+            nodeThread.append(-1)
+            nodeMessage.append(-1)
+        }
+        return node
+    }
+
+    private mutating func internParty(_ party: PartyID) -> Int32 {
+        let new = Int32(partyIDs.count)
+        let slot = Self.readOrInsert(&partyIndex[party, default: new])
+        if slot == new {
+            partyIDs.append(party)
+            partyLatestThread.append(-1)
+        }
+        return slot
+    }
+
+    private static func readOrInsert(_ value: inout Int32) -> Int32 { value }
+
+    /// Whether a message from `party` may join thread `slot`: the desk's own
+    /// messages may; a customer's may join their own threads; anyone else
+    /// (another party, or a stakeholder of the owning account) only if the
+    /// directory lets them see the thread.
+    private mutating func mayJoin(_ slot: Int32, party: Int32, message: SupportMessage) -> Bool {
+        let owner = threadOwner[Int(slot)]
+        if message.direction != .inbound { return owner < 0 || party < 0 || owner == party }
+        guard owner >= 0, party >= 0 else { return owner < 0 && party < 0 }
+        let person = message.person ?? message.party
+        if owner == party, person == message.party { return true }
+        guard let person else { return false }
+        var participants = Set<PartyID>()
+        for member in threadSets.members(of: slot) {
+            for participant in threadParticipants[member] ?? [] { participants.insert(partyIDs[Int(participant)]) }
+        }
+        return directory.mayView(.person(person), ConversationAccess(owner: partyIDs[Int(owner)], participants: participants))
+    }
+
+    private func relation(of party: Int32, to slot: Int32, person: PartyID?) -> String {
+        guard threadOwner[Int(slot)] == party else { return "a person the directory lets see the thread" }
+        if let person, party >= 0, person != partyIDs[Int(party)] { return "a stakeholder of the same account" }
+        return "the thread's owner"
+    }
+
+    private func currentSlot(_ slot: Int32) -> Int32 { threadSets.name(of: slot) }
+
+    private func threadID(_ slot: Int32) -> ThreadID {
+        ThreadID(configuration.firstTicketNumber &+ UInt64(currentSlot(slot)))
+    }
+
+    private func slot(ofTicket ticket: UInt64) -> Int32? {
+        guard ticket >= configuration.firstTicketNumber else { return nil }
+        let slot = ticket - configuration.firstTicketNumber
+        guard slot < UInt64(threadSets.count) else { return nil }
+        return currentSlot(Int32(slot))
+    }
+
+    private static func describe(_ seconds: Double) -> String {
+        if seconds < 3_600 { return "\(Int(seconds / 60)) min" }
+        if seconds < 86_400 { return "\(Int(seconds / 3_600)) h" }
+        let days = Int(seconds / 86_400)
+        return days == 1 ? "1 day" : "\(days) days"
+    }
+
+    private static func channelName(_ channel: Channel) -> String {
+        switch channel {
+        case .email: "e-mail"
+        case .chat: "chat"
+        case .phone: "call"
+        case .social(let platform): "\(platform) message"
+        case .sms: "SMS"
+        case .webForm: "web form"
+        case .chatbot: "chatbot"
+        }
+    }
+
+    // MARK: Queries
+
+    public func thread(of message: MessageID) -> ThreadID? {
+        guard let node = nodeIndex[MessageFingerprint(message.rawValue)] else { return nil }
+        let sequence = nodeMessage[Int(node)]
+        guard sequence >= 0 else { return nil }
+        return threadID(messageSlot[Int(sequence)])
+    }
+
+    /// The thread of every message, in arrival order.
+    public var assignments: [ThreadID] { messageSlot.map(threadID) }
+
+    /// The party that owns a thread, if known.
+    public func owner(of thread: ThreadID) -> PartyID? {
+        guard let slot = slot(ofTicket: thread.rawValue) else { return nil }
+        let owner = threadOwner[Int(slot)]
+        return owner >= 0 ? partyIDs[Int(owner)] : nil
+    }
+
+    /// Tells the engine a thread's status, so channel continuation joins only
+    /// active conversations (a solved chat is not continued by tomorrow's call).
+    /// An inbound message that joins a thread by another rule reactivates it.
+    public mutating func setActive(_ active: Bool, thread: ThreadID) throws(ThreadingError) {
+        guard let slot = slot(ofTicket: thread.rawValue) else { throw .unknownThread(thread) }
+        threadIsActive[Int(slot)] = active
+    }
+
+    // MARK: Agents' merges and splits
+
+    /// Merges thread `merged` into `into` (both keep their messages; the
+    /// surviving id is the older thread's). Audited; undo with ``undoMerge(_:agent:at:)``.
+    ///
+    /// - Throws: ``ThreadingError/differentOwners(_:_:)`` across parties,
+    ///   ``ThreadingError/alreadyMerged(_:_:)``, ``ThreadingError/unknownThread(_:)``.
+    @discardableResult
+    public mutating func merge(_ merged: ThreadID, into: ThreadID, agent: AgentID, reason: String, at date: Date)
+        throws(ThreadingError) -> ThreadMergeRecord
+    {
+        guard let a = slot(ofTicket: merged.rawValue) else { throw .unknownThread(merged) }
+        guard let b = slot(ofTicket: into.rawValue) else { throw .unknownThread(into) }
+        guard a != b else { throw .alreadyMerged(merged, into) }
+        guard threadOwner[Int(a)] == threadOwner[Int(b)] else { throw .differentOwners(merged, into) }
+        let record = ThreadMergeRecord(
+            id: merges.count, merged: merged, into: into, agent: agent, reason: reason, at: date)
+        merges.append(record)
+        mergeEdges.append((a, b))
+        threadSets.union(a, b)
+        let joined = currentSlot(a)
+        threadLastActivity[Int(joined)] = max(threadLastActivity[Int(a)], threadLastActivity[Int(b)])
+        return record
+    }
+
+    /// Undoes an agent's merge exactly: every message returns to the thread it
+    /// was in before the merge. Messages that arrived while the merge was in
+    /// force stay in the thread they were assigned to, which keeps its id.
+    public mutating func undoMerge(_ id: Int, agent: AgentID, at date: Date) throws(ThreadingError) {
+        guard merges.indices.contains(id), merges[id].isActive else { throw .unknownOrUndone(id) }
+        merges[id].undoneBy = agent
+        merges[id].undoneAt = date
+        let (a, _) = mergeEdges[id]
+        let active = mergeEdges.enumerated().filter { merges[$0.offset].isActive }.map(\.element)
+        threadSets.rebuild(setOf: a, edges: automaticJoins + active)
+    }
+
+    /// Moves messages out of a thread into a new thread of the same owner.
+    /// Later replies to the moved messages follow them. Audited; undo with
+    /// ``undoSplit(_:agent:at:)``.
+    @discardableResult
+    public mutating func split(
+        _ messages: [MessageID], from thread: ThreadID, agent: AgentID, reason: String, at date: Date
+    ) throws(ThreadingError) -> ThreadSplitRecord {
+        guard let source = slot(ofTicket: thread.rawValue) else { throw .unknownThread(thread) }
+        var sequences: [Int32] = []
+        for message in messages {
+            guard let node = nodeIndex[MessageFingerprint(message.rawValue)], nodeMessage[Int(node)] >= 0 else {
+                throw .unknownMessage(message)
+            }
+            let sequence = nodeMessage[Int(node)]
+            guard currentSlot(messageSlot[Int(sequence)]) == source else { throw .unknownMessage(message) }
+            sequences.append(sequence)
+        }
+        var remaining = 0
+        for slot in messageSlot where currentSlot(slot) == source { remaining += 1 }
+        guard !sequences.isEmpty, sequences.count < remaining else { throw .invalidSplit(thread) }
+
+        let target = threadSets.makeSet()
+        threadOwner.append(threadOwner[Int(source)])
+        threadLastActivity.append(threadLastActivity[Int(source)])
+        threadIsActive.append(true)
+        threadSubject.append(threadSubject[Int(source)])
+        var moves: [(message: Int32, fromSlot: Int32)] = []
+        for sequence in sequences {
+            moves.append((sequence, messageSlot[Int(sequence)]))
+            messageSlot[Int(sequence)] = target
+            nodeThread[Int(messageNode[Int(sequence)])] = target
+        }
+        let record = ThreadSplitRecord(
+            id: splits.count, from: thread, to: threadID(target), messages: messages, agent: agent, reason: reason,
+            at: date)
+        splits.append(record)
+        splitMoves.append(moves)
+        return record
+    }
+
+    /// Undoes a split: the moved messages return to the slots they came from.
+    public mutating func undoSplit(_ id: Int, agent: AgentID, at date: Date) throws(ThreadingError) {
+        guard splits.indices.contains(id), splits[id].undoneBy == nil else { throw .unknownOrUndone(id) }
+        splits[id].undoneBy = agent
+        splits[id].undoneAt = date
+        for move in splitMoves[id] {
+            messageSlot[Int(move.message)] = move.fromSlot
+            nodeThread[Int(messageNode[Int(move.message)])] = move.fromSlot
+        }
+    }
+
+    /// Bytes of state held, for capacity planning (arrays and hash tables at their capacity).
+    public var approximateByteCount: Int {
+        let nodeEntry = MemoryLayout<MessageFingerprint>.stride + MemoryLayout<Int32>.stride
+        let tables = nodeIndex.capacity * nodeEntry + subjectIndex.capacity * (MemoryLayout<SubjectKey>.stride + 4)
+            + partyIndex.capacity * (MemoryLayout<PartyID>.stride + 4)
+        let arrays = (nodeThread.capacity + nodeMessage.capacity + messageNode.capacity + messageSlot.capacity) * 4
+            + threadSets.count * 16 + threadOwner.capacity * 4 + threadLastActivity.capacity * 8
+            + threadIsActive.capacity + threadSubject.capacity * 16 + partyIDs.capacity * 16
+            + partyLatestThread.capacity * 4 + automaticJoins.capacity * 8
+        return tables + arrays
+    }
+}

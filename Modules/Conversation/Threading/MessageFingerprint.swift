@@ -1,0 +1,50 @@
+/// A 128-bit fingerprint of a Message-ID, the key the threading engine interns ids by.
+///
+/// Why not the string: a million Message-IDs as `String` keys cost ~90 bytes
+/// each and a heap string comparison (a cache miss) per lookup. Two
+/// independently seeded 64-bit hashes make an accidental collision between n
+/// ids about n²/2¹²⁹ likely (≈ 10⁻²⁷ for a million), far below the chance of a
+/// client reusing a Message-ID, which threading already tolerates; and a
+/// collision could still never join two parties' threads, which the owner check
+/// forbids independently.
+struct MessageFingerprint: Hashable {
+    let high: UInt64
+    let low: UInt64
+
+    init<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        var h1: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var h2: UInt64 = 0xC2B2_AE3D_27D4_EB4F &+ UInt64(bytes.count)
+        var word: UInt64 = 0
+        var filled = 0
+        for byte in bytes {
+            word |= UInt64(byte) << (8 * UInt64(filled))
+            filled += 1
+            if filled == 8 {
+                h1 = Self.mix(h1 ^ word, 0xBF58_476D_1CE4_E5B9)
+                h2 = Self.mix(h2 &+ word, 0x94D0_49BB_1331_11EB)
+                word = 0
+                filled = 0
+            }
+        }
+        if filled > 0 {
+            h1 = Self.mix(h1 ^ word, 0xBF58_476D_1CE4_E5B9)
+            h2 = Self.mix(h2 &+ word, 0x94D0_49BB_1331_11EB)
+        }
+        high = Self.mix(h1, 0xFF51_AFD7_ED55_8CCD)
+        low = Self.mix(h2, 0xC4CE_B9FE_1A85_EC53)
+    }
+
+    init(_ id: String) {
+        var id = id
+        self = id.withUTF8 { MessageFingerprint($0) }
+    }
+
+    private static func mix(_ value: UInt64, _ multiplier: UInt64) -> UInt64 {
+        var z = value &* multiplier
+        z ^= z >> 29
+        z = z &* 0xBF58_476D_1CE4_E5B9
+        return z ^ (z >> 32)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(low) }
+}
