@@ -108,6 +108,8 @@ public struct SupportMessage: Hashable, Sendable, Codable, Identifiable {
     public var subject: String
     /// The readable text: for e-mail the new text with quoted replies stripped.
     public var text: String
+    /// What was stripped from ``text``: the quoted earlier messages and the signature.
+    public var quotedText: String?
     /// The HTML body, when there was one.
     public var html: String?
     /// The headers e-mail threading reads.
@@ -121,7 +123,7 @@ public struct SupportMessage: Hashable, Sendable, Codable, Identifiable {
     public init(
         id: MessageID, channel: Channel, direction: MessageDirection, author: ContactPoint? = nil,
         person: PartyID? = nil, party: PartyID? = nil, agent: AgentID? = nil, sentAt: Date,
-        receivedAt: Date? = nil, subject: String = "", text: String, html: String? = nil,
+        receivedAt: Date? = nil, subject: String = "", text: String, quotedText: String? = nil, html: String? = nil,
         headers: ThreadingHeaders = ThreadingHeaders(), attachments: [AttachmentInfo] = [], language: String? = nil
     ) {
         self.id = id
@@ -135,6 +137,7 @@ public struct SupportMessage: Hashable, Sendable, Codable, Identifiable {
         self.receivedAt = receivedAt ?? sentAt
         self.subject = subject
         self.text = text
+        self.quotedText = quotedText
         self.html = html
         self.headers = headers
         self.attachments = attachments

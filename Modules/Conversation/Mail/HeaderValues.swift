@@ -1,0 +1,326 @@
+import Foundation
+
+/// Decoding of structured header values: RFC 2047 encoded words, RFC 2231
+/// parameters, address lists (RFC 5322 §3.4), msg-id lists (§3.6.4) and dates (§3.3).
+enum HeaderValues {
+    // MARK: RFC 2047
+
+    /// Decodes `=?charset?B|Q?text?=` words; whitespace between two adjacent
+    /// encoded words is dropped (RFC 2047 §6.2). Malformed words stay as written.
+    static func decodeEncodedWords(_ value: String) -> String {
+        guard value.contains("=?") else { return value }
+        var scratch: [MailWarning] = []
+        var result = ""
+        var pendingSpace = ""
+        var previousWasEncoded = false
+        var rest = Substring(value)
+        while !rest.isEmpty {
+            if rest.hasPrefix("=?"), let (decoded, after) = decodeOneWord(rest, warnings: &scratch) {
+                if !previousWasEncoded { result += pendingSpace }
+                pendingSpace = ""
+                result += decoded
+                previousWasEncoded = true
+                rest = after
+                continue
+            }
+            let character = rest.removeFirst()
+            if character == " " || character == "\t" || character == "\r" || character == "\n" {
+                pendingSpace.append(character == "\t" ? " " : character)
+                continue
+            }
+            result += pendingSpace
+            pendingSpace = ""
+            result.append(character)
+            previousWasEncoded = false
+        }
+        return result + pendingSpace
+    }
+
+    private static func decodeOneWord(_ text: Substring, warnings: inout [MailWarning]) -> (String, Substring)? {
+        // =?charset?encoding?encoded-text?=
+        let afterOpen = text.dropFirst(2)
+        guard let q1 = afterOpen.firstIndex(of: "?") else { return nil }
+        let charsetPart = afterOpen[..<q1]
+        let afterCharset = afterOpen[afterOpen.index(after: q1)...]
+        guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
+        let payloadStart = afterCharset.index(afterCharset.startIndex, offsetBy: 2)
+        let payloadAndRest = afterCharset[payloadStart...]
+        guard let close = payloadAndRest.range(of: "?=") else { return nil }
+        let payload = payloadAndRest[..<close.lowerBound]
+        guard !payload.contains(" ") else { return nil }
+        // RFC 2231 §5: charset*language.
+        let charset = String(charsetPart.split(separator: "*", maxSplits: 1).first ?? "")
+        let bytes: [UInt8]
+        switch encoding {
+        case "B", "b": bytes = TransferEncoding.decodeBase64(ArraySlice(payload.utf8)).bytes
+        case "Q", "q":
+            let underscored = payload.utf8.map { $0 == UInt8(ascii: "_") ? 0x20 : $0 }
+            bytes = TransferEncoding.decodeQuotedPrintable(ArraySlice(underscored)).bytes
+        default: return nil
+        }
+        return (Charsets.decode(ArraySlice(bytes), charset: charset, warnings: &warnings), payloadAndRest[close.upperBound...])
+    }
+
+    // MARK: Parameters (RFC 2045 §5.1, RFC 2231)
+
+    /// Splits `type/subtype; a=1; b="x y"` into the lower-cased value and its
+    /// parameters (names lower-cased), joining RFC 2231 continuations and
+    /// decoding `charset'lang'%XX` values.
+    static func parameterized(_ value: String) -> (value: String, parameters: [String: String]) {
+        var parts: [String] = []
+        var current = ""
+        var inQuotes = false
+        var escaped = false
+        for character in value {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" && inQuotes {
+                escaped = true
+            } else if character == "\"" {
+                inQuotes.toggle()
+                current.append(character)
+            } else if character == ";" && !inQuotes {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        let main = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+        var simple: [String: String] = [:]
+        var continued: [String: [(index: Int, value: String, encoded: Bool)]] = [:]
+        for part in parts.dropFirst() {
+            guard let equals = part.firstIndex(of: "=") else { continue }
+            var name = part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            var raw = part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\"") { raw = String(raw.dropFirst().dropLast()) }
+            let encoded = name.hasSuffix("*")
+            if encoded { name.removeLast() }
+            if let star = name.firstIndex(of: "*"), let index = Int(name[name.index(after: star)...]) {
+                continued[String(name[..<star]), default: []].append((index, raw, encoded))
+            } else if encoded {
+                simple[name] = decodeExtendedValue(raw, isFirst: true).value
+            } else {
+                simple[name] = raw
+            }
+        }
+        for (name, pieces) in continued {
+            let ordered = pieces.sorted { $0.index < $1.index }
+            var charset = "utf-8"
+            var bytes: [UInt8] = []
+            for piece in ordered {
+                if piece.encoded {
+                    let decoded = decodeExtendedValue(piece.value, isFirst: piece.index == 0)
+                    if let c = decoded.charset { charset = c }
+                    bytes += decoded.bytes
+                } else {
+                    bytes += Array(piece.value.utf8)
+                }
+            }
+            var ignored: [MailWarning] = []
+            simple[name] = Charsets.decode(ArraySlice(bytes), charset: charset, warnings: &ignored)
+        }
+        return (main, simple)
+    }
+
+    /// `charset'language'%XX…` (only the first segment carries charset and language).
+    private static func decodeExtendedValue(_ raw: String, isFirst: Bool) -> (value: String, bytes: [UInt8], charset: String?) {
+        var text = Substring(raw)
+        var charset: String?
+        if isFirst {
+            let pieces = raw.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+            if pieces.count == 3 {
+                charset = String(pieces[0])
+                text = pieces[2]
+            }
+        }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var i = 0
+        while i < utf8.count {
+            if utf8[i] == UInt8(ascii: "%"), i + 2 < utf8.count, let h = TransferEncoding.hexValue(utf8[i + 1]),
+                let l = TransferEncoding.hexValue(utf8[i + 2])
+            {
+                bytes.append(h << 4 | l)
+                i += 3
+            } else {
+                bytes.append(utf8[i])
+                i += 1
+            }
+        }
+        var ignored: [MailWarning] = []
+        return (Charsets.decode(ArraySlice(bytes), charset: charset ?? "utf-8", warnings: &ignored), bytes, charset)
+    }
+
+    // MARK: Addresses (RFC 5322 §3.4)
+
+    /// Parses an address list with display names, quoted strings, comments
+    /// (nested), groups, and obsolete forms, best effort: an entry that has no
+    /// `@` and no angle brackets is skipped.
+    static func addresses(_ value: String) -> [MailAddress] {
+        var result: [MailAddress] = []
+        var group: String?
+        var phrase = ""
+        var angle: String?
+        var bare = ""
+        var inQuotes = false
+        var commentDepth = 0
+        var inAngle = false
+        var escaped = false
+
+        func flush() {
+            let name = HeaderValues.decodeEncodedWords(phrase.trimmingCharacters(in: .whitespaces))
+            if let address = angle?.trimmingCharacters(in: .whitespaces), !address.isEmpty {
+                result.append(MailAddress(name: name.isEmpty ? nil : name, address: address, group: group))
+            } else {
+                let candidate = (bare.isEmpty ? phrase : bare).trimmingCharacters(in: .whitespaces)
+                if candidate.contains("@"), !candidate.contains(" ") {
+                    result.append(MailAddress(name: nil, address: candidate, group: group))
+                }
+            }
+            phrase = ""
+            angle = nil
+            bare = ""
+        }
+
+        for character in value {
+            if escaped {
+                if inAngle { angle?.append(character) } else { phrase.append(character) }
+                escaped = false
+                continue
+            }
+            if commentDepth > 0 {
+                if character == "\\" { escaped = true } else if character == "(" { commentDepth += 1 } else if character == ")" { commentDepth -= 1 }
+                continue
+            }
+            if inQuotes {
+                if character == "\\" { escaped = true } else if character == "\"" { inQuotes = false } else { phrase.append(character) }
+                continue
+            }
+            switch character {
+            case "\"": inQuotes = true
+            case "(": commentDepth = 1
+            case "<":
+                inAngle = true
+                angle = ""
+            case ">": inAngle = false
+            case ":" where !inAngle:
+                group = HeaderValues.decodeEncodedWords(phrase.trimmingCharacters(in: .whitespaces))
+                phrase = ""
+                bare = ""
+            case ";" where !inAngle:
+                flush()
+                group = nil
+            case "," where !inAngle:
+                flush()
+            default:
+                if inAngle {
+                    angle?.append(character)
+                } else {
+                    phrase.append(character)
+                    if character != " " && character != "\t" { bare.append(character) }
+                }
+            }
+        }
+        flush()
+        return result
+    }
+
+    // MARK: msg-id lists (RFC 5322 §3.6.4)
+
+    /// The ids in a Message-ID, In-Reply-To or References value, without angle
+    /// brackets. Values not in `<…>` form are read best effort: whitespace- or
+    /// comma-separated words containing `@`; `malformed` is set then.
+    static func messageIDs(_ value: String) -> (ids: [String], malformed: Bool) {
+        var ids: [String] = []
+        var current: String?
+        for character in value {
+            if character == "<" {
+                current = ""
+            } else if character == ">" {
+                if let id = current?.trimmingCharacters(in: .whitespaces), !id.isEmpty { ids.append(id) }
+                current = nil
+            } else if current != nil, !character.isWhitespace {
+                current?.append(character)
+            }
+        }
+        if !ids.isEmpty { return (ids, false) }
+        let words = value.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
+        let guessed = words.filter { $0.contains("@") }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<>\"")) }
+        return (guessed, !value.trimmingCharacters(in: .whitespaces).isEmpty)
+    }
+
+    // MARK: Dates (RFC 5322 §3.3, with §4.3 obsolete zones)
+
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    private static let zones: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5 * 60, "edt": -4 * 60, "cst": -6 * 60, "cdt": -5 * 60,
+        "mst": -7 * 60, "mdt": -6 * 60, "pst": -8 * 60, "pdt": -7 * 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180,
+    ]
+
+    /// Reads `[Day,] DD Mon YYYY HH:MM[:SS] zone`, tolerating missing seconds,
+    /// two-digit years (RFC 5322 §4.3), comments, and obsolete zone names
+    /// (military zones other than Z count as -0000, as §4.3 says).
+    static func date(_ value: String) -> Date? {
+        var cleaned = ""
+        var depth = 0
+        for character in value {
+            if character == "(" { depth += 1 } else if character == ")" { depth = max(0, depth - 1) } else if depth == 0 {
+                cleaned.append(character == "," ? " " : character)
+            }
+        }
+        var tokens = cleaned.split(whereSeparator: { $0.isWhitespace }).map { String($0) }
+        if let first = tokens.first, weekdays.contains(String(first.prefix(3)).lowercased()) { tokens.removeFirst() }
+        guard tokens.count >= 4 else { return nil }
+        var day: Int?
+        var month: Int?
+        // "16 Nov 2026" or "Nov 16 2026" (asctime-like).
+        if let d = Int(tokens[0]), let m = months.firstIndex(of: String(tokens[1].prefix(3)).lowercased()) {
+            day = d
+            month = m + 1
+        } else if let m = months.firstIndex(of: String(tokens[0].prefix(3)).lowercased()), let d = Int(tokens[1]) {
+            day = d
+            month = m + 1
+        }
+        guard let day, let month, (1...31).contains(day) else { return nil }
+        var yearIndex = 2
+        var timeIndex = 3
+        if tokens[2].contains(":"), tokens.count >= 4, Int(tokens[3]) != nil {
+            // asctime order: Mon DD HH:MM:SS YYYY
+            timeIndex = 2
+            yearIndex = 3
+        }
+        guard var year = Int(tokens[yearIndex]) else { return nil }
+        if year < 50 { year += 2000 } else if year < 1000 { year += 1900 }
+        let timeParts = tokens[timeIndex].split(separator: ":").map { Int($0) }
+        guard timeParts.count >= 2, let hour = timeParts[0], let minute = timeParts[1], hour < 24, minute < 60 else {
+            return nil
+        }
+        let second = timeParts.count > 2 ? (timeParts[2] ?? 0) : 0
+        var offsetMinutes = 0
+        let zoneIndex = max(yearIndex, timeIndex) + 1
+        if zoneIndex < tokens.count {
+            let zone = tokens[zoneIndex]
+            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let digits = Int(zone.dropFirst()) {
+                offsetMinutes = (digits / 100) * 60 + digits % 100
+                if sign == "-" { offsetMinutes = -offsetMinutes }
+            } else if let known = zones[zone.lowercased()] {
+                offsetMinutes = known
+            }
+        }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        components.hour = hour
+        components.minute = minute
+        components.second = min(second, 59)
+        components.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar.date(from: components)
+    }
+}
