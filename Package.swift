@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Conversation", targets: ["Conversation"]),
         .library(name: "Localization", targets: ["Localization"]),
         .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "SupportDesk", targets: ["SupportDesk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
@@ -50,10 +51,16 @@ let package = Package(
             path: "Modules/Policy",
             swiftSettings: strictSwift6
         ),
+        .target(
+            name: "SupportDesk",
+            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy"],
+            path: "Modules/SupportDesk",
+            swiftSettings: strictSwift6
+        ),
         .executableTarget(
             name: "shop-desk",
             dependencies: [
-                "CustomerModel", "Conversation", "Localization", "Policy",
+                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/ShopDesk",
@@ -63,6 +70,7 @@ let package = Package(
         .testTarget(name: "ConversationTests", dependencies: ["Conversation"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], path: "Tests/PolicyTests"),
+        .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk"], path: "Tests/SupportDeskTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,14 +12,15 @@ struct HeaderThreadingTests {
         for tree in increasingTrees(size) {
             for order in permutations(size) {
                 for fullReferences in [false, true] {
-                    var engine = HelpdeskThreading(directory: b2cDirectory())
+                    let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
                     for node in order {
                         var path: [String] = []
                         var cursor = tree[node]
                         while cursor >= 0 { path.insert("m\(cursor)@x", at: 0); cursor = tree[cursor] }
                         let parent = tree[node] >= 0 ? ["m\(tree[node])@x"] : []
                         // Distinct subjects without prefixes: only headers can join these.
-                        _ = engine.assign(mail("m\(node)@x", inReplyTo: parent, references: fullReferences ? path : [], subject: "Topic \(node)"))
+                        _ = engine.assign(mail("m\(node)@x", inReplyTo: parent, references: fullReferences ? path : [], subject: "Topic \(node)"), directory: directory)
                     }
                     #expect(Set(engine.assignments).count == 1, "tree \(tree), order \(order), references \(fullReferences)")
                 }
@@ -28,56 +29,62 @@ struct HeaderThreadingTests {
     }
 
     @Test func missingParentsHoldTheThreadForLaterMessages() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let a = engine.assign(mail("c@x", references: ["lost-root@x", "lost-parent@x"], subject: "A"))
-        let b = engine.assign(mail("d@x", references: ["lost-root@x"], subject: "B"))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let a = engine.assign(mail("c@x", references: ["lost-root@x", "lost-parent@x"], subject: "A"), directory: directory)
+        let b = engine.assign(mail("d@x", references: ["lost-root@x"], subject: "B"), directory: directory)
         #expect(a.startedThread)
         #expect(b.thread == a.thread)
         #expect(b.evidence == "References → <lost-root@x>")
         // The missing parent arrives last and joins too.
-        #expect(engine.assign(mail("lost-parent@x", subject: "C")).thread == a.thread)
+        #expect(engine.assign(mail("lost-parent@x", subject: "C"), directory: directory).thread == a.thread)
     }
 
     @Test func duplicatesJoinTheirFirstCopy() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let first = engine.assign(mail("dup@x"))
-        let second = engine.assign(mail("dup@x", subject: "Other subject entirely"))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let first = engine.assign(mail("dup@x"), directory: directory)
+        let second = engine.assign(mail("dup@x", subject: "Other subject entirely"), directory: directory)
         #expect(second.thread == first.thread)
         #expect(second.rule == .knownMessageID)
         #expect(engine.messageCount == 2)
     }
 
     @Test func referenceLoopsTerminateAndJoin() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let a = engine.assign(mail("a@x", references: ["b@x"], subject: "A"))
-        let b = engine.assign(mail("b@x", references: ["a@x"], subject: "B"))
-        let c = engine.assign(mail("c@x", references: ["c@x", "a@x", "b@x", "a@x"], subject: "C"))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let a = engine.assign(mail("a@x", references: ["b@x"], subject: "A"), directory: directory)
+        let b = engine.assign(mail("b@x", references: ["a@x"], subject: "B"), directory: directory)
+        let c = engine.assign(mail("c@x", references: ["c@x", "a@x", "b@x", "a@x"], subject: "C"), directory: directory)
         #expect(a.thread == b.thread && b.thread == c.thread)
     }
 
     @Test func linksJoiningTwoThreadsMergeThemAutomatically() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let x = engine.assign(mail("x@x", subject: "One"))
-        let y = engine.assign(mail("y@x", subject: "Two"))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let x = engine.assign(mail("x@x", subject: "One"), directory: directory)
+        let y = engine.assign(mail("y@x", subject: "Two"), directory: directory)
         #expect(x.thread != y.thread)
-        let z = engine.assign(mail("z@x", references: ["x@x", "y@x"], subject: "Three"))
+        let z = engine.assign(mail("z@x", references: ["x@x", "y@x"], subject: "Three"), directory: directory)
         #expect(Set(engine.assignments) == [z.thread])
         #expect(z.thread == x.thread, "the older thread's number survives")
     }
 
     @Test func headersNeverCrossParties() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let own = engine.assign(mail("a@x", party: "c1"))
-        let forged = engine.assign(mail("b@x", party: "c2", inReplyTo: ["a@x"]))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let own = engine.assign(mail("a@x", party: "c1"), directory: directory)
+        let forged = engine.assign(mail("b@x", party: "c2", inReplyTo: ["a@x"]), directory: directory)
         #expect(forged.thread != own.thread)
         #expect(forged.notes.contains { $0.contains("may not see") })
     }
 
     @Test func hostileReferenceListsAreBounded() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
         let refs = (0..<10_000).map { "r\($0)@x" }
-        let a = engine.assign(mail("a@x", references: refs))
-        let b = engine.assign(mail("b@x", references: ["r9999@x"]))
+        let a = engine.assign(mail("a@x", references: refs), directory: directory)
+        let b = engine.assign(mail("b@x", references: ["r9999@x"]), directory: directory)
         #expect(a.thread == b.thread)
         #expect(engine.thread(of: "r0@x") == nil)
     }
@@ -123,10 +130,11 @@ struct SubjectTests {
 @Suite("Tags, subjects and channels")
 struct RuleChainTests {
     @Test func genericSubjectsFromDifferentCustomersStayApart() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let a = engine.assign(mail("a@x", party: "c1", subject: "Order status"))
-        let b = engine.assign(mail("b@x", party: "c2", subject: "Re: Order status", hours: 1))
-        let c = engine.assign(mail("c@x", party: "c1", subject: "Re: Order status", hours: 2))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let a = engine.assign(mail("a@x", party: "c1", subject: "Order status"), directory: directory)
+        let b = engine.assign(mail("b@x", party: "c2", subject: "Re: Order status", hours: 1), directory: directory)
+        let c = engine.assign(mail("c@x", party: "c1", subject: "Re: Order status", hours: 2), directory: directory)
         #expect(b.thread != a.thread)
         #expect(c.thread == a.thread)
         #expect(c.rule == .subject)
@@ -134,28 +142,31 @@ struct RuleChainTests {
     }
 
     @Test func aFreshSubjectWithoutPrefixIsANewIssue() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let a = engine.assign(mail("a@x", subject: "Order status"))
-        let b = engine.assign(mail("b@x", subject: "Order status", hours: 30))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let a = engine.assign(mail("a@x", subject: "Order status"), directory: directory)
+        let b = engine.assign(mail("b@x", subject: "Order status", hours: 30), directory: directory)
         #expect(a.thread != b.thread)
     }
 
     @Test func subjectWindowIsRespected() {
-        var engine = HelpdeskThreading(directory: b2cDirectory(), configuration: ThreadingConfiguration(subjectWindow: 86_400))
-        let a = engine.assign(mail("a@x", subject: "Refund"))
-        #expect(engine.assign(mail("b@x", subject: "Re: Refund", hours: 24)).thread == a.thread)
-        #expect(engine.assign(mail("c@x", subject: "Re: Refund", hours: 48.5)).thread != a.thread)
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading(configuration: ThreadingConfiguration(subjectWindow: 86_400))
+        let a = engine.assign(mail("a@x", subject: "Refund"), directory: directory)
+        #expect(engine.assign(mail("b@x", subject: "Re: Refund", hours: 24), directory: directory).thread == a.thread)
+        #expect(engine.assign(mail("c@x", subject: "Re: Refund", hours: 48.5), directory: directory).thread != a.thread)
     }
 
     @Test func aStrangersCopiedTagStartsANewThread() {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let own = engine.assign(mail("a@x", party: "c1", subject: "Broken zipper"))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let own = engine.assign(mail("a@x", party: "c1", subject: "Broken zipper"), directory: directory)
         let tag = TicketTag.tag(for: own.thread)
-        let stranger = engine.assign(mail("s@x", party: "c2", subject: "Re: Broken zipper \(tag)"))
+        let stranger = engine.assign(mail("s@x", party: "c2", subject: "Re: Broken zipper \(tag)"), directory: directory)
         #expect(stranger.thread != own.thread)
         #expect(stranger.startedThread)
         #expect(stranger.notes == ["tag \(tag) ignored: the sender may not see that thread"])
-        let owner = engine.assign(mail("o@x", party: "c1", subject: "Another thing \(tag)"))
+        let owner = engine.assign(mail("o@x", party: "c1", subject: "Another thing \(tag)"), directory: directory)
         #expect(owner.thread == own.thread)
         #expect(owner.evidence == "tag \(tag) from the thread's owner")
     }
@@ -167,32 +178,34 @@ struct RuleChainTests {
         for (id, account, role) in [("kim", "acme", StakeholderRole.buyer), ("eva", "acme", .finance), ("ola", "acme", .technical), ("lee", "globex", .buyer)] {
             try book.add(Stakeholder(id: PartyID(id), accountID: PartyID(account), roles: [role], profile: PartyProfile(displayName: id)), at: epoch)
         }
-        var engine = HelpdeskThreading(directory: book)
-        let start = engine.assign(mail("k@x", party: "acme", person: "kim", subject: "Invoice 55"))
+        let directory = book
+        var engine = HelpdeskThreading()
+        let start = engine.assign(mail("k@x", party: "acme", person: "kim", subject: "Invoice 55"), directory: directory)
         let tag = TicketTag.tag(for: start.thread)
-        let finance = engine.assign(mail("e@x", party: "acme", person: "eva", subject: "Re: x \(tag)"))
+        let finance = engine.assign(mail("e@x", party: "acme", person: "eva", subject: "Re: x \(tag)"), directory: directory)
         #expect(finance.thread == start.thread)
         #expect(finance.evidence == "tag \(tag) from a stakeholder of the same account")
-        let colleague = engine.assign(mail("o@x", party: "acme", person: "ola", subject: "Re: y \(tag)"))
+        let colleague = engine.assign(mail("o@x", party: "acme", person: "ola", subject: "Re: y \(tag)"), directory: directory)
         #expect(colleague.thread != start.thread, "a technical colleague who is no participant may not see it")
-        let other = engine.assign(mail("l@x", party: "globex", person: "lee", subject: "Re: z \(tag)"))
+        let other = engine.assign(mail("l@x", party: "globex", person: "lee", subject: "Re: z \(tag)"), directory: directory)
         #expect(other.thread != start.thread)
     }
 
     @Test func chatContinuedAsACallIsOneConversation() throws {
-        var engine = HelpdeskThreading(directory: b2cDirectory(), configuration: ThreadingConfiguration(continuationWindow: 3_600))
-        let chat = engine.assign(mail("chat-1", subject: "", channel: .chat))
-        let call = engine.assign(mail("call-1", subject: "", hours: 0.99, channel: .phone(.callNote)))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading(configuration: ThreadingConfiguration(continuationWindow: 3_600))
+        let chat = engine.assign(mail("chat-1", subject: "", channel: .chat), directory: directory)
+        let call = engine.assign(mail("call-1", subject: "", hours: 0.99, channel: .phone(.callNote)), directory: directory)
         #expect(call.thread == chat.thread)
         #expect(call.rule == .channelContinuation)
         #expect(call.evidence == "call continues \(chat.thread) after 59 min")
-        let late = engine.assign(mail("sms-1", subject: "", hours: 2.01, channel: .sms))
+        let late = engine.assign(mail("sms-1", subject: "", hours: 2.01, channel: .sms), directory: directory)
         #expect(late.thread != chat.thread, "outside the window")
-        let email = engine.assign(mail("e-1@x", subject: "Hello", hours: 2.02))
+        let email = engine.assign(mail("e-1@x", subject: "Hello", hours: 2.02), directory: directory)
         #expect(email.thread != late.thread, "e-mail does not continue chats")
         try engine.setActive(false, thread: late.thread)
-        #expect(engine.assign(mail("chat-2", subject: "", hours: 2.03, channel: .chat)).thread != late.thread)
-        #expect(engine.assign(mail("chat-3", party: "c2", subject: "", hours: 2.04, channel: .chat)).thread != late.thread)
+        #expect(engine.assign(mail("chat-2", subject: "", hours: 2.03, channel: .chat), directory: directory).thread != late.thread)
+        #expect(engine.assign(mail("chat-3", party: "c2", subject: "", hours: 2.04, channel: .chat), directory: directory).thread != late.thread)
     }
 }
 
@@ -220,11 +233,12 @@ struct ReplyRoundTripTests {
 
     @Test(arguments: ["headers", "in-reply-to only", "tag only"])
     func customersAnswerThreadsBack(client: String) {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
         let first = mail("q@customer.example", subject: "Where is my parcel?")
-        let thread = engine.assign(first).thread
+        let thread = engine.assign(first, directory: directory).thread
         let reply = composer.reply(to: first, in: thread, from: nil, agent: "ag", text: "On its way", at: epoch)
-        #expect(engine.assign(reply).thread == thread)
+        #expect(engine.assign(reply, directory: directory).thread == thread)
         let answer: SupportMessage
         switch client {
         case "headers":
@@ -234,29 +248,31 @@ struct ReplyRoundTripTests {
         default:
             answer = mail("a@customer.example", subject: "Fwd: " + reply.subject, hours: 400)
         }
-        #expect(engine.assign(answer).thread == thread, "client: \(client)")
+        #expect(engine.assign(answer, directory: directory).thread == thread, "client: \(client)")
     }
 }
 
 @Suite("Merges and splits")
 struct MergeSplitTests {
     @Test func mergesAcrossPartiesAreRefused() throws {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let a = engine.assign(mail("a@x", party: "c1")).thread
-        let b = engine.assign(mail("b@x", party: "c2")).thread
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let a = engine.assign(mail("a@x", party: "c1"), directory: directory).thread
+        let b = engine.assign(mail("b@x", party: "c2"), directory: directory).thread
         #expect(throws: ThreadingError.differentOwners(a, b)) {
             try engine.merge(a, into: b, agent: "ag", reason: "", at: epoch)
         }
     }
 
     @Test func splitMovesMessagesAndTheirRepliesAndUndoes() throws {
-        var engine = HelpdeskThreading(directory: b2cDirectory())
-        let t = engine.assign(mail("a@x", subject: "Two problems")).thread
-        _ = engine.assign(mail("b@x", inReplyTo: ["a@x"], subject: "Re: Two problems"))
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
+        let t = engine.assign(mail("a@x", subject: "Two problems"), directory: directory).thread
+        _ = engine.assign(mail("b@x", inReplyTo: ["a@x"], subject: "Re: Two problems"), directory: directory)
         let before = engine.assignments
         let split = try engine.split(["b@x"], from: t, agent: "ag", reason: "second problem", at: epoch)
         #expect(engine.thread(of: "b@x") == split.to)
-        #expect(engine.assign(mail("c@x", inReplyTo: ["b@x"], subject: "x")).thread == split.to)
+        #expect(engine.assign(mail("c@x", inReplyTo: ["b@x"], subject: "x"), directory: directory).thread == split.to)
         try engine.undoSplit(split.id, agent: "ag", at: epoch)
         #expect(Array(engine.assignments.prefix(2)) == before)
         #expect(throws: ThreadingError.unknownOrUndone(split.id)) { try engine.undoSplit(split.id, agent: "ag", at: epoch) }
@@ -268,7 +284,8 @@ struct MergeSplitTests {
     @Test(arguments: [11 as UInt64, 12, 13, 14, 15])
     func mergeThenUndoIsExact(seed: UInt64) throws {
         var random = SplitMix(seed: seed)
-        var engine = HelpdeskThreading(directory: b2cDirectory())
+        let directory = b2cDirectory()
+        var engine = HelpdeskThreading()
         let parties: [PartyID] = ["c1", "c2", "c3"]
         var ids: [String] = []
         for step in 0..<400 {
@@ -277,7 +294,7 @@ struct MergeSplitTests {
                 let id = "m\(step)@x"
                 let parent = random.next() % 2 == 0 ? ids.randomElement(using: &random) : nil
                 let party = parties.randomElement(using: &random)!
-                _ = engine.assign(mail(id, party: party, inReplyTo: parent.map { [$0] } ?? [], subject: "S\(random.next() % 4)", hours: Double(step)))
+                _ = engine.assign(mail(id, party: party, inReplyTo: parent.map { [$0] } ?? [], subject: "S\(random.next() % 4)", hours: Double(step)), directory: directory)
                 ids.append(id)
             case 2:
                 let threads = Array(Set(engine.assignments))

@@ -95,7 +95,9 @@ public enum ThreadingError: Error, Hashable, Sendable, CustomStringConvertible {
 /// 5. Otherwise a **new thread**.
 ///
 /// Every rule that would join a thread owned by another party asks the
-/// directory first; outbound messages (the desk's own) are trusted.
+/// directory passed to ``assign(_:directory:)`` first (the host's live
+/// directory, so new customers and merges count at once); outbound messages
+/// (the desk's own) are trusted.
 ///
 /// Cost per message: O(its references) hash lookups on 128-bit Message-ID
 /// fingerprints (see `MessageFingerprint`), plus subject normalisation when
@@ -106,10 +108,6 @@ public enum ThreadingError: Error, Hashable, Sendable, CustomStringConvertible {
 public struct HelpdeskThreading: ThreadingStrategy {
     /// The rules' tuning.
     public let configuration: ThreadingConfiguration
-    /// Who may see which thread; replace it when parties change (it is consulted
-    /// only when a message points at a thread owned by someone else, or at a B2B
-    /// account's thread from one of its stakeholders).
-    public var directory: any CustomerDirectory
 
     // Message-ID nodes: every id seen, as a message or as a reference.
     private var nodeIndex: [MessageFingerprint: Int32] = [:]
@@ -151,10 +149,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
         let subject: MessageFingerprint
     }
 
-    /// A threading engine that asks `directory` whether senders may see the
-    /// threads their tags and headers point to.
-    public init(directory: any CustomerDirectory, configuration: ThreadingConfiguration = ThreadingConfiguration()) {
-        self.directory = directory
+    /// An empty threading engine.
+    public init(configuration: ThreadingConfiguration = ThreadingConfiguration()) {
         self.configuration = configuration
     }
 
@@ -175,7 +171,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
 
     // MARK: Assigning
 
-    public mutating func assign(_ message: SupportMessage) -> ThreadAssignment {
+    public mutating func assign(_ message: SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment {
         let sequence = Int32(messageNode.count)
         var party: Int32 = -1
         if let owner = message.party { party = internParty(owner) }
@@ -199,7 +195,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         var rule = ThreadingRule.newThread
         if nodeThread[Int(ownNode)] >= 0 {
             let slot = currentSlot(nodeThread[Int(ownNode)])
-            if mayJoin(slot, party: party, message: message) {
+            if mayJoin(slot, party: party, message: message, directory: directory) {
                 chosen = slot
                 rule = .knownMessageID
                 evidence = "Message-ID <\(ownID)> was referenced by a message in this thread"
@@ -218,7 +214,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
             guard held >= 0 else { continue }
             let slot = currentSlot(held)
             if slot == chosen { continue }
-            guard mayJoin(slot, party: party, message: message) else {
+            guard mayJoin(slot, party: party, message: message, directory: directory) else {
                 notes.append("reference <\(id)> points to \(threadID(slot)), which the sender may not see")
                 continue
             }
@@ -239,7 +235,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         // 2. Ticket tag.
         if chosen < 0, let ticket = TicketTag.find(in: message.subject) {
             if let slot = slot(ofTicket: ticket) {
-                if mayJoin(slot, party: party, message: message) {
+                if mayJoin(slot, party: party, message: message, directory: directory) {
                     chosen = slot
                     rule = .ticketTag
                     evidence = "tag [#\(ticket)] from " + relation(of: party, to: slot, person: message.person)
@@ -350,7 +346,9 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// messages may; a customer's may join their own threads; anyone else
     /// (another party, or a stakeholder of the owning account) only if the
     /// directory lets them see the thread.
-    private mutating func mayJoin(_ slot: Int32, party: Int32, message: SupportMessage) -> Bool {
+    private mutating func mayJoin(
+        _ slot: Int32, party: Int32, message: SupportMessage, directory: some CustomerDirectory
+    ) -> Bool {
         let owner = threadOwner[Int(slot)]
         if message.direction != .inbound { return owner < 0 || party < 0 || owner == party }
         guard owner >= 0, party >= 0 else { return owner < 0 && party < 0 }

@@ -55,8 +55,10 @@ public struct ThreadAssignment: Hashable, Sendable, Codable {
 /// host with other rules (an order-number rule, say) writes its own, usually by
 /// wrapping the default and trying its rule first.
 public protocol ThreadingStrategy: Sendable {
-    /// Threads one message and returns where it went and why.
-    mutating func assign(_ message: SupportMessage) -> ThreadAssignment
+    /// Threads one message and returns where it went and why. `directory` says
+    /// who may see which thread (tags and headers that point at a thread the
+    /// sender may not see are ignored).
+    mutating func assign(_ message: SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment
 
     /// The thread a message is in now (after merges and splits), or `nil` if unknown.
     func thread(of message: MessageID) -> ThreadID?
