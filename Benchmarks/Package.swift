@@ -16,10 +16,10 @@ let supportKit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 let benchmark: Target.Dependency = .product(name: "Benchmark", package: "benchmark")
 let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "benchmark")
 
-@MainActor func suite(_ name: String, _ modules: [String]) -> Target {
+@MainActor func suite(_ name: String, _ modules: [String], extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [benchmark] + modules.map { .product(name: $0, package: supportKit) },
+        dependencies: [benchmark] + modules.map { .product(name: $0, package: supportKit) } + extra,
         path: "Benchmarks/\(name)",
         plugins: [benchmarkPlugin]
     )
@@ -33,7 +33,19 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // A deterministic generator of support mail with ground truth, shared by the suites.
+        .target(
+            name: "SupportWorkload",
+            dependencies: [
+                .product(name: "Conversation", package: supportKit),
+                .product(name: "CustomerModel", package: supportKit),
+            ],
+            path: "Sources/SupportWorkload"
+        ),
+        // Writes the workload as JSON Lines for the Python peers in scripts/.
+        .executableTarget(name: "export-workload", dependencies: ["SupportWorkload"], path: "Sources/export-workload"),
         suite("IdentityResolution", ["CustomerModel"]),
+        suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
     ],
     swiftLanguageModes: [.v6]
 )

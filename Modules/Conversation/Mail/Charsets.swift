@@ -23,7 +23,9 @@ enum Charsets {
     }
 
     static func kind(of name: String) -> Kind {
-        switch name.lowercased().trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "-") {
+        var key = name.asciiTrimmed.lowercased()
+        if key.utf8.contains(UInt8(ascii: "_")) { key = String(key.map { $0 == "_" ? "-" : $0 }) }
+        return switch key {
         case "", "utf-8", "utf8", "us-ascii", "ascii", "ansi-x3.4-1968", "646", "unicode-1-1-utf-8": .utf8
         case "iso-8859-1", "iso8859-1", "latin1", "l1", "iso-ir-100", "cp819", "ibm819": .latin1
         case "iso-8859-15", "iso8859-15", "latin-9", "latin9", "l9": .latin9

@@ -67,6 +67,7 @@ enum HeaderValues {
     /// parameters (names lower-cased), joining RFC 2231 continuations and
     /// decoding `charset'lang'%XX` values.
     static func parameterized(_ value: String) -> (value: String, parameters: [String: String]) {
+        if !value.utf8.contains(UInt8(ascii: ";")) { return (value.asciiTrimmed.lowercased(), [:]) }
         var parts: [String] = []
         var current = ""
         var inQuotes = false
@@ -88,13 +89,13 @@ enum HeaderValues {
             }
         }
         parts.append(current)
-        let main = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+        let main = parts[0].asciiTrimmed.lowercased()
         var simple: [String: String] = [:]
         var continued: [String: [(index: Int, value: String, encoded: Bool)]] = [:]
         for part in parts.dropFirst() {
             guard let equals = part.firstIndex(of: "=") else { continue }
-            var name = part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            var raw = part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            var name = part[..<equals].asciiTrimmed.lowercased()
+            var raw = part[part.index(after: equals)...].asciiTrimmed
             if raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\"") { raw = String(raw.dropFirst().dropLast()) }
             let encoded = name.hasSuffix("*")
             if encoded { name.removeLast() }
@@ -171,11 +172,11 @@ enum HeaderValues {
         var escaped = false
 
         func flush() {
-            let name = HeaderValues.decodeEncodedWords(phrase.trimmingCharacters(in: .whitespaces))
-            if let address = angle?.trimmingCharacters(in: .whitespaces), !address.isEmpty {
+            let name = HeaderValues.decodeEncodedWords(phrase.asciiTrimmed)
+            if let address = angle?.asciiTrimmed, !address.isEmpty {
                 result.append(MailAddress(name: name.isEmpty ? nil : name, address: address, group: group))
             } else {
-                let candidate = (bare.isEmpty ? phrase : bare).trimmingCharacters(in: .whitespaces)
+                let candidate = (bare.isEmpty ? phrase : bare).asciiTrimmed
                 if candidate.contains("@"), !candidate.contains(" ") {
                     result.append(MailAddress(name: nil, address: candidate, group: group))
                 }
@@ -207,7 +208,7 @@ enum HeaderValues {
                 angle = ""
             case ">": inAngle = false
             case ":" where !inAngle:
-                group = HeaderValues.decodeEncodedWords(phrase.trimmingCharacters(in: .whitespaces))
+                group = HeaderValues.decodeEncodedWords(phrase.asciiTrimmed)
                 phrase = ""
                 bare = ""
             case ";" where !inAngle:
@@ -235,24 +236,53 @@ enum HeaderValues {
     /// comma-separated words containing `@`; `malformed` is set then.
     static func messageIDs(_ value: String) -> (ids: [String], malformed: Bool) {
         var ids: [String] = []
-        var current: String?
-        for character in value {
-            if character == "<" {
-                current = ""
-            } else if character == ">" {
-                if let id = current?.trimmingCharacters(in: .whitespaces), !id.isEmpty { ids.append(id) }
-                current = nil
-            } else if current != nil, !character.isWhitespace {
-                current?.append(character)
+        var value = value
+        let found: Bool = value.withUTF8 { bytes in
+            var i = 0
+            var sawAngle = false
+            while i < bytes.count {
+                guard bytes[i] == UInt8(ascii: "<") else {
+                    i += 1
+                    continue
+                }
+                sawAngle = true
+                var j = i + 1
+                var id: [UInt8] = []
+                while j < bytes.count, bytes[j] != UInt8(ascii: ">") {
+                    let byte = bytes[j]
+                    if byte == UInt8(ascii: "<") { break }
+                    if byte != 0x20, byte != 0x09, byte != 0x0D, byte != 0x0A { id.append(byte) }
+                    j += 1
+                }
+                if j < bytes.count, bytes[j] == UInt8(ascii: ">"), !id.isEmpty {
+                    ids.append(String(decoding: id, as: UTF8.self))
+                    i = j + 1
+                } else {
+                    i = j
+                }
             }
+            return sawAngle && !ids.isEmpty
         }
-        if !ids.isEmpty { return (ids, false) }
-        let words = value.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
-        let guessed = words.filter { $0.contains("@") }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<>\"")) }
-        return (guessed, !value.trimmingCharacters(in: .whitespaces).isEmpty)
+        if found { return (ids, false) }
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" || $0 == "\n" })
+        let guessed = words.filter { $0.contains("@") }.map {
+            String($0.filter { $0 != "<" && $0 != ">" && $0 != "\"" })
+        }
+        return (guessed, !value.allSatisfy { $0 == " " || $0 == "\t" })
     }
 
     // MARK: Dates (RFC 5322 §3.3, with §4.3 obsolete zones)
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+    /// `days_from_civil` algorithm): no Calendar, so no allocation per message.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
 
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     private static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -311,16 +341,27 @@ enum HeaderValues {
                 offsetMinutes = known
             }
         }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        components.hour = hour
-        components.minute = minute
-        components.second = min(second, 59)
-        components.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        return calendar.date(from: components)
+        guard (1...9999).contains(year) else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + min(second, 60) - offsetMinutes * 60
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
+}
+
+extension String {
+    /// The string without leading and trailing ASCII spaces and tabs (cheaper
+    /// than Foundation's `trimmingCharacters`, which bridges through UTF-16).
+    var asciiTrimmed: String { asciiTrimmedUTF8(utf8) }
+}
+
+extension Substring {
+    /// The substring without leading and trailing ASCII spaces and tabs, as a string.
+    var asciiTrimmed: String { asciiTrimmedUTF8(utf8) }
+}
+
+private func asciiTrimmedUTF8<C: BidirectionalCollection>(_ utf8: C) -> String where C.Element == UInt8 {
+    guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+    else { return "" }
+    return String(decoding: utf8[first...last], as: UTF8.self)
 }

@@ -87,14 +87,18 @@ public enum MailParseError: Error, Hashable, Sendable, CustomStringConvertible {
 public struct MailMessage: Hashable, Sendable {
     /// Every header field in order, unfolded; values are raw (not RFC 2047-decoded).
     public var headers: [MailHeader]
-    /// The From addresses.
-    public var from: [MailAddress]
+    /// The From addresses (parsed from the header on each access).
+    public var from: [MailAddress] { addresses("from") }
     /// The To addresses.
-    public var to: [MailAddress]
+    public var to: [MailAddress] { addresses("to") }
     /// The Cc addresses.
-    public var cc: [MailAddress]
+    public var cc: [MailAddress] { addresses("cc") }
     /// The Reply-To addresses.
-    public var replyTo: [MailAddress]
+    public var replyTo: [MailAddress] { addresses("reply-to") }
+
+    private func addresses(_ name: String) -> [MailAddress] {
+        headers.filter { $0.name == name }.flatMap { HeaderValues.addresses($0.value) }
+    }
     /// The subject, RFC 2047-decoded.
     public var subject: String
     /// The Date header as an instant, if readable.

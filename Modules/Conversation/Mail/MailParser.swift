@@ -76,11 +76,7 @@ public struct MailParser: Sendable {
         }
         return MailMessage(
             headers: headers,
-            from: first("from").map(HeaderValues.addresses) ?? [],
-            to: headers.filter { $0.name == "to" }.flatMap { HeaderValues.addresses($0.value) },
-            cc: headers.filter { $0.name == "cc" }.flatMap { HeaderValues.addresses($0.value) },
-            replyTo: first("reply-to").map(HeaderValues.addresses) ?? [],
-            subject: HeaderValues.decodeEncodedWords(first("subject") ?? "").trimmingCharacters(in: .whitespaces),
+            subject: HeaderValues.decodeEncodedWords(first("subject") ?? "").asciiTrimmed,
             date: date, messageID: messageID, messageIDWasDerived: derived,
             inReplyTo: inReplyTo.ids, references: references.ids,
             plainText: collector.plain, html: collector.html, text: text,
@@ -177,7 +173,7 @@ private struct PartCollector {
         let contentType = HeaderValues.parameterized(first("content-type") ?? "text/plain")
         let mediaType = contentType.value.isEmpty || !contentType.value.contains("/") ? "text/plain" : contentType.value
         let disposition = first("content-disposition").map(HeaderValues.parameterized)
-        let encoding = (first("content-transfer-encoding") ?? "7bit").trimmingCharacters(in: .whitespaces).lowercased()
+        let encoding = (first("content-transfer-encoding") ?? "7bit").asciiTrimmed.lowercased()
 
         if mediaType.hasPrefix("multipart/") {
             guard depth < parser.maxNestingDepth else {

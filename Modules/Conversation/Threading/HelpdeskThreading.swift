@@ -125,7 +125,6 @@ public struct HelpdeskThreading: ThreadingStrategy {
     private var threadOwner: [Int32] = []
     private var threadLastActivity: [Double] = []
     private var threadIsActive: [Bool] = []
-    private var threadSubject: [String] = []
 
     // Parties.
     private var partyIndex: [PartyID: Int32] = [:]
@@ -184,30 +183,33 @@ public struct HelpdeskThreading: ThreadingStrategy {
         if nodeMessage[Int(ownNode)] >= 0 {
             let slot = nodeThread[Int(ownNode)]
             record(sequence: sequence, node: ownNode, slot: slot, duplicate: true)
-            return ThreadAssignment(
-                thread: threadID(slot), rule: .knownMessageID,
-                evidence: "duplicate of an earlier message with Message-ID <\(ownID)>")
+            return ThreadAssignment(thread: threadID(slot), rule: .knownMessageID, because: .duplicate(messageID: ownID))
         }
 
         // 1. Headers.
         var chosen: Int32 = -1
-        var evidence = ""
+        var evidence = ThreadingEvidence.none
         var rule = ThreadingRule.newThread
         if nodeThread[Int(ownNode)] >= 0 {
             let slot = currentSlot(nodeThread[Int(ownNode)])
             if mayJoin(slot, party: party, message: message, directory: directory) {
                 chosen = slot
                 rule = .knownMessageID
-                evidence = "Message-ID <\(ownID)> was referenced by a message in this thread"
+                evidence = .referencedEarlier(messageID: ownID)
             } else {
                 notes.append("Message-ID <\(ownID)> is referenced in \(threadID(slot)), which the sender may not see")
             }
         }
-        var referenceNodes: [Int32] = []
         let references = message.headers.references.suffix(configuration.maxReferences)
-        referenceNodes.reserveCapacity(references.count + message.headers.inReplyTo.count)
+        var referenceNodes = SmallNodeList()
         // In-Reply-To first: it names the direct parent, the best evidence to cite.
-        for id in message.headers.inReplyTo.prefix(4) + references.reversed() where id != ownID {
+        let inReplyTo = message.headers.inReplyTo.prefix(4)
+        for position in 0..<(inReplyTo.count + references.count) {
+            let isInReplyTo = position < inReplyTo.count
+            let id = isInReplyTo
+                ? inReplyTo[inReplyTo.startIndex + position]
+                : references[references.endIndex - 1 - (position - inReplyTo.count)]
+            if id == ownID { continue }
             let node = internNode(MessageFingerprint(id))
             referenceNodes.append(node)
             let held = nodeThread[Int(node)]
@@ -221,7 +223,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
             if chosen < 0 {
                 chosen = slot
                 rule = .references
-                evidence = message.headers.inReplyTo.contains(id) ? "In-Reply-To → <\(id)>" : "References → <\(id)>"
+                evidence = isInReplyTo ? .inReplyTo(id) : .references(id)
             } else if threadOwner[Int(slot)] == threadOwner[Int(chosen)] {
                 // Two threads turn out to be one conversation: join them.
                 automaticJoins.append((chosen, slot))
@@ -238,7 +240,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
                 if mayJoin(slot, party: party, message: message, directory: directory) {
                     chosen = slot
                     rule = .ticketTag
-                    evidence = "tag [#\(ticket)] from " + relation(of: party, to: slot, person: message.person)
+                    evidence = .ticketTag(ticket, fromOwner: isOwner(party, of: slot, person: message.person))
                 } else {
                     notes.append("tag [#\(ticket)] ignored: the sender may not see that thread")
                 }
@@ -247,22 +249,21 @@ public struct HelpdeskThreading: ThreadingStrategy {
             }
         }
 
-        // 3. Subject within party.
+        // 3. Subject within party. The subject is read only when headers and tag
+        // did not decide, or to index a new thread: most messages never pay for it.
         var subjectKey: SubjectKey?
-        if party >= 0, !message.subject.isEmpty {
-            let normalized = SubjectNormalizer.normalize(message.subject)
-            if !normalized.isEmpty {
-                let key = SubjectKey(party: party, subject: MessageFingerprint(normalized))
+        if chosen < 0, party >= 0, !message.subject.isEmpty {
+            let (fingerprint, hadPrefix) = SubjectNormalizer.threadingKey(message.subject)
+            if let fingerprint {
+                let key = SubjectKey(party: party, subject: fingerprint)
                 subjectKey = key
-                if chosen < 0, !referenceNodes.isEmpty || SubjectNormalizer.hasReplyPrefix(message.subject),
-                    let held = subjectIndex[key]
-                {
+                if !referenceNodes.isEmpty || hadPrefix, let held = subjectIndex[key] {
                     let slot = currentSlot(held)
                     let age = time - threadLastActivity[Int(slot)]
                     if age <= configuration.subjectWindow {
                         chosen = slot
                         rule = .subject
-                        evidence = "subject within party, \(Self.describe(age))"
+                        evidence = .subject(seconds: age)
                     }
                 }
             }
@@ -277,7 +278,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
                 if threadIsActive[Int(slot)], age >= 0, age <= configuration.continuationWindow {
                     chosen = slot
                     rule = .channelContinuation
-                    evidence = "\(Self.channelName(message.channel)) continues \(threadID(slot)) after \(Self.describe(age))"
+                    evidence = .continuation(channel: message.channel, thread: threadID(slot), seconds: age)
                 }
             }
         }
@@ -288,14 +289,15 @@ public struct HelpdeskThreading: ThreadingStrategy {
             threadOwner.append(party)
             threadLastActivity.append(time)
             threadIsActive.append(true)
-            threadSubject.append(SubjectNormalizer.normalize(message.subject))
             rule = .newThread
-            evidence = "no rule matched"
+            evidence = .none
         }
 
         // Bookkeeping: the message, ids it referenced (held for this thread), the party's indexes.
         record(sequence: sequence, node: ownNode, slot: chosen, duplicate: false)
-        for node in referenceNodes where nodeThread[Int(node)] < 0 { nodeThread[Int(node)] = chosen }
+        for index in 0..<referenceNodes.count where nodeThread[Int(referenceNodes[index])] < 0 {
+            nodeThread[Int(referenceNodes[index])] = chosen
+        }
         if time > threadLastActivity[Int(chosen)] { threadLastActivity[Int(chosen)] = time }
         if message.direction == .inbound, !threadIsActive[Int(chosen)] { threadIsActive[Int(chosen)] = true }
         if party >= 0, message.direction == .inbound, let person = message.person, person != message.party {
@@ -304,11 +306,11 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
         if party >= 0 {
             partyLatestThread[Int(party)] = chosen
-            if let subjectKey, subjectIndex[subjectKey] != chosen, rule != .channelContinuation {
-                subjectIndex[subjectKey] = chosen
-            }
+            // Index new threads, and threads a subject-only message reached by another rule
+            // (a later same-subject message then finds the thread it continues).
+            if let subjectKey, rule != .channelContinuation, rule != .subject { subjectIndex[subjectKey] = chosen }
         }
-        return ThreadAssignment(thread: threadID(chosen), rule: rule, evidence: evidence, notes: notes)
+        return ThreadAssignment(thread: threadID(chosen), rule: rule, because: evidence, notes: notes)
     }
 
     private mutating func record(sequence: Int32, node: Int32, slot: Int32, duplicate: Bool) {
@@ -362,10 +364,10 @@ public struct HelpdeskThreading: ThreadingStrategy {
         return directory.mayView(.person(person), ConversationAccess(owner: partyIDs[Int(owner)], participants: participants))
     }
 
-    private func relation(of party: Int32, to slot: Int32, person: PartyID?) -> String {
-        guard threadOwner[Int(slot)] == party else { return "a person the directory lets see the thread" }
-        if let person, party >= 0, person != partyIDs[Int(party)] { return "a stakeholder of the same account" }
-        return "the thread's owner"
+    /// Whether the sender is the thread's owner itself rather than a stakeholder of the owning account.
+    private func isOwner(_ party: Int32, of slot: Int32, person: PartyID?) -> Bool {
+        guard let person, party >= 0 else { return true }
+        return person == partyIDs[Int(party)]
     }
 
     private func currentSlot(_ slot: Int32) -> Int32 { threadSets.name(of: slot) }
@@ -379,25 +381,6 @@ public struct HelpdeskThreading: ThreadingStrategy {
         let slot = ticket - configuration.firstTicketNumber
         guard slot < UInt64(threadSets.count) else { return nil }
         return currentSlot(Int32(slot))
-    }
-
-    private static func describe(_ seconds: Double) -> String {
-        if seconds < 3_600 { return "\(Int(seconds / 60)) min" }
-        if seconds < 86_400 { return "\(Int(seconds / 3_600)) h" }
-        let days = Int(seconds / 86_400)
-        return days == 1 ? "1 day" : "\(days) days"
-    }
-
-    private static func channelName(_ channel: Channel) -> String {
-        switch channel {
-        case .email: "e-mail"
-        case .chat: "chat"
-        case .phone: "call"
-        case .social(let platform): "\(platform) message"
-        case .sms: "SMS"
-        case .webForm: "web form"
-        case .chatbot: "chatbot"
-        }
     }
 
     // MARK: Queries
@@ -489,7 +472,6 @@ public struct HelpdeskThreading: ThreadingStrategy {
         threadOwner.append(threadOwner[Int(source)])
         threadLastActivity.append(threadLastActivity[Int(source)])
         threadIsActive.append(true)
-        threadSubject.append(threadSubject[Int(source)])
         var moves: [(message: Int32, fromSlot: Int32)] = []
         for sequence in sequences {
             moves.append((sequence, messageSlot[Int(sequence)]))
@@ -522,8 +504,32 @@ public struct HelpdeskThreading: ThreadingStrategy {
             + partyIndex.capacity * (MemoryLayout<PartyID>.stride + 4)
         let arrays = (nodeThread.capacity + nodeMessage.capacity + messageNode.capacity + messageSlot.capacity) * 4
             + threadSets.count * 16 + threadOwner.capacity * 4 + threadLastActivity.capacity * 8
-            + threadIsActive.capacity + threadSubject.capacity * 16 + partyIDs.capacity * 16
+            + threadIsActive.capacity + partyIDs.capacity * 16
             + partyLatestThread.capacity * 4 + automaticJoins.capacity * 8
         return tables + arrays
+    }
+}
+
+/// The nodes a message referenced: up to eight inline (nearly every message),
+/// spilling to an array beyond, so the hot path does not allocate.
+private struct SmallNodeList {
+    private var inline: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var spill: [Int32] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ node: Int32) {
+        if count < 8 {
+            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: node, toByteOffset: count * 4, as: Int32.self) }
+        } else {
+            spill.append(node)
+        }
+        count += 1
+    }
+
+    subscript(index: Int) -> Int32 {
+        if index < 8 { return withUnsafeBytes(of: inline) { $0.load(fromByteOffset: index * 4, as: Int32.self) } }
+        return spill[index - 8]
     }
 }

@@ -55,26 +55,3 @@ public struct ReplyComposer: Sendable {
             language: parent.language)
     }
 }
-
-extension SubjectNormalizer {
-    /// The subject without reply/forward prefixes and bracketed tags, case and
-    /// inner spacing kept: what a reply's subject is built from.
-    public static func stripPrefixesKeepingCase(_ subject: String) -> String {
-        var text = Substring(subject)
-        var changed = true
-        while changed {
-            changed = false
-            text = text.drop { $0.isWhitespace }
-            if text.first == "[", let close = text.firstIndex(of: "]") {
-                text = text[text.index(after: close)...]
-                changed = true
-            } else if let rest = dropReplyPrefix(text) {
-                text = rest
-                changed = true
-            }
-        }
-        var result = String(text)
-        while let open = result.lastIndex(of: "["), result.hasSuffix("]") { result = String(result[..<open]) }
-        return result.trimmingCharacters(in: .whitespaces)
-    }
-}

@@ -18,9 +18,65 @@ public enum ThreadingRule: String, Hashable, Sendable, Codable {
     case newThread = "new_thread"
 }
 
+/// What a threading rule matched on, kept as data and rendered for agents by
+/// ``description``: building the sentence for every message would cost more
+/// than threading it.
+public enum ThreadingEvidence: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The message repeats one already threaded (same Message-ID).
+    case duplicate(messageID: String)
+    /// A message already threaded named this message's id in its References.
+    case referencedEarlier(messageID: String)
+    /// In-Reply-To names a message in the thread.
+    case inReplyTo(String)
+    /// References names a message in the thread.
+    case references(String)
+    /// The subject's ticket tag, from the owner or a stakeholder of the same account.
+    case ticketTag(UInt64, fromOwner: Bool)
+    /// The same normalised subject from the same party, this many seconds after the thread's last message.
+    case subject(seconds: Double)
+    /// A message on a continuing channel this many seconds after the thread's last message.
+    case continuation(channel: Channel, thread: ThreadID, seconds: Double)
+    /// No rule matched.
+    case none
+
+    public var description: String {
+        switch self {
+        case .duplicate(let id): "duplicate of an earlier message with Message-ID <\(id)>"
+        case .referencedEarlier(let id): "Message-ID <\(id)> was referenced by a message in this thread"
+        case .inReplyTo(let id): "In-Reply-To → <\(id)>"
+        case .references(let id): "References → <\(id)>"
+        case .ticketTag(let ticket, let fromOwner):
+            "tag [#\(ticket)] from " + (fromOwner ? "the thread's owner" : "a stakeholder of the same account")
+        case .subject(let seconds): "subject within party, \(Self.describe(seconds))"
+        case .continuation(let channel, let thread, let seconds):
+            "\(Self.channelName(channel)) continues \(thread) after \(Self.describe(seconds))"
+        case .none: "no rule matched"
+        }
+    }
+
+    private static func describe(_ seconds: Double) -> String {
+        if seconds < 3_600 { return "\(Int(seconds / 60)) min" }
+        if seconds < 86_400 { return "\(Int(seconds / 3_600)) h" }
+        let days = Int(seconds / 86_400)
+        return days == 1 ? "1 day" : "\(days) days"
+    }
+
+    private static func channelName(_ channel: Channel) -> String {
+        switch channel {
+        case .email: "e-mail"
+        case .chat: "chat"
+        case .phone: "call"
+        case .social(let platform): "\(platform) message"
+        case .sms: "SMS"
+        case .webForm: "web form"
+        case .chatbot: "chatbot"
+        }
+    }
+}
+
 /// Where a message was threaded, and why.
 ///
-/// `evidence` is written for an agent: "References → <a1@example.com>",
+/// ``evidence`` reads, for an agent: "References → <a1@example.com>",
 /// "tag [#123] from the thread's owner", "subject within party, 2 days",
 /// "chat continues #77 after 3 h". `notes` lists evidence that was seen and
 /// rejected, such as a ticket tag copied by someone who may not see that thread.
@@ -29,19 +85,22 @@ public struct ThreadAssignment: Hashable, Sendable, Codable {
     public var thread: ThreadID
     /// The rule that decided.
     public var rule: ThreadingRule
-    /// What the rule matched on.
-    public var evidence: String
+    /// What the rule matched on, as data.
+    public var because: ThreadingEvidence
     /// Evidence seen but not used, with the reason.
     public var notes: [String]
+
+    /// What the rule matched on, as a sentence.
+    public var evidence: String { because.description }
 
     /// Whether the message started a new thread.
     public var startedThread: Bool { rule == .newThread }
 
     /// An assignment.
-    public init(thread: ThreadID, rule: ThreadingRule, evidence: String, notes: [String] = []) {
+    public init(thread: ThreadID, rule: ThreadingRule, because: ThreadingEvidence, notes: [String] = []) {
         self.thread = thread
         self.rule = rule
-        self.evidence = evidence
+        self.because = because
         self.notes = notes
     }
 }

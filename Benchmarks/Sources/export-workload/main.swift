@@ -1,0 +1,30 @@
+import Conversation
+import Foundation
+import SupportWorkload
+
+// Writes the threading workload as JSON Lines for the Python JWZ baseline:
+//   swift run -c release export-workload 1000000 > /tmp/threads-1M.jsonl
+let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
+let workload = SupportMailWorkload(count: count, seed: 7)
+var out = ""
+out.reserveCapacity(count * 200)
+let encoder = JSONEncoder()
+struct Line: Encodable {
+    let message_id: String
+    let in_reply_to: [String]
+    let references: [String]
+    let subject: String
+    let party: String
+    let truth: Int32
+}
+for (message, truth) in zip(workload.messages, workload.truth) {
+    let line = Line(
+        message_id: message.id.rawValue, in_reply_to: message.headers.inReplyTo, references: message.headers.references,
+        subject: message.subject, party: message.party?.rawValue ?? "", truth: truth)
+    if let data = try? encoder.encode(line), let text = String(data: data, encoding: .utf8) { out += text + "\n" }
+    if out.utf8.count > 1 << 20 {
+        FileHandle.standardOutput.write(Data(out.utf8))
+        out.removeAll(keepingCapacity: true)
+    }
+}
+FileHandle.standardOutput.write(Data(out.utf8))
