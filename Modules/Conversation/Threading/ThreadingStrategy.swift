@@ -117,7 +117,7 @@ public protocol ThreadingStrategy: Sendable {
     /// Threads one message and returns where it went and why. `directory` says
     /// who may see which thread (tags and headers that point at a thread the
     /// sender may not see are ignored).
-    mutating func assign(_ message: SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment
+    mutating func assign(_ message: borrowing SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment
 
     /// The thread a message is in now (after merges and splits), or `nil` if unknown.
     func thread(of message: MessageID) -> ThreadID?
