@@ -45,7 +45,18 @@ enum HeaderValues {
         guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
         let payloadStart = afterCharset.index(afterCharset.startIndex, offsetBy: 2)
         let payloadAndRest = afterCharset[payloadStart...]
-        guard let close = payloadAndRest.range(of: "?=") else { return nil }
+        var closeStart: Substring.Index?
+        var cursor = payloadAndRest.startIndex
+        while cursor < payloadAndRest.endIndex {
+            let next = payloadAndRest.index(after: cursor)
+            if payloadAndRest[cursor] == "?", next < payloadAndRest.endIndex, payloadAndRest[next] == "=" {
+                closeStart = cursor
+                break
+            }
+            cursor = next
+        }
+        guard let closeStart else { return nil }
+        let close = closeStart..<payloadAndRest.index(closeStart, offsetBy: 2)
         let payload = payloadAndRest[..<close.lowerBound]
         guard !payload.contains(" ") else { return nil }
         // RFC 2231 §5: charset*language.
@@ -68,27 +79,31 @@ enum HeaderValues {
     /// decoding `charset'lang'%XX` values.
     static func parameterized(_ value: String) -> (value: String, parameters: [String: String]) {
         if !value.utf8.contains(UInt8(ascii: ";")) { return (value.asciiTrimmed.lowercased(), [:]) }
+        // Split on semicolons outside quoted strings, on bytes.
         var parts: [String] = []
-        var current = ""
-        var inQuotes = false
-        var escaped = false
-        for character in value {
-            if escaped {
-                current.append(character)
-                escaped = false
-            } else if character == "\\" && inQuotes {
-                escaped = true
-            } else if character == "\"" {
-                inQuotes.toggle()
-                current.append(character)
-            } else if character == ";" && !inQuotes {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(character)
+        var value = value
+        value.withUTF8 { bytes in
+            var inQuotes = false
+            var escaped = false
+            var current: [UInt8] = []
+            for byte in bytes {
+                if escaped {
+                    current.append(byte)
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") && inQuotes {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inQuotes.toggle()
+                    current.append(byte)
+                } else if byte == UInt8(ascii: ";") && !inQuotes {
+                    parts.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                } else {
+                    current.append(byte)
+                }
             }
+            parts.append(String(decoding: current, as: UTF8.self))
         }
-        parts.append(current)
         let main = parts[0].asciiTrimmed.lowercased()
         var simple: [String: String] = [:]
         var continued: [String: [(index: Int, value: String, encoded: Bool)]] = [:]
@@ -284,8 +299,14 @@ enum HeaderValues {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    private static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    /// Month and weekday names as three lower-case ASCII bytes packed into an integer.
+    private static let monthCodes: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .map(code)
+    private static let weekdayCodes: Set<UInt32> = Set(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(code))
+
+    private static func code(_ name: String) -> UInt32 {
+        name.utf8.prefix(3).reduce(0) { $0 << 8 | UInt32($1) }
+    }
     private static let zones: [String: Int] = [
         "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5 * 60, "edt": -4 * 60, "cst": -6 * 60, "cdt": -5 * 60,
         "mst": -7 * 60, "mdt": -6 * 60, "pst": -8 * 60, "pdt": -7 * 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180,
@@ -295,56 +316,90 @@ enum HeaderValues {
     /// two-digit years (RFC 5322 §4.3), comments, and obsolete zone names
     /// (military zones other than Z count as -0000, as §4.3 says).
     static func date(_ value: String) -> Date? {
-        var cleaned = ""
-        var depth = 0
-        for character in value {
-            if character == "(" { depth += 1 } else if character == ")" { depth = max(0, depth - 1) } else if depth == 0 {
-                cleaned.append(character == "," ? " " : character)
+        var value = value
+        return value.withUTF8 { bytes -> Date? in
+            // Tokens: runs of bytes outside whitespace, commas and (comments).
+            var tokens: [Range<Int>] = []
+            var depth = 0
+            var start = -1
+            for i in 0...bytes.count {
+                let byte: UInt8 = i < bytes.count ? bytes[i] : 0x20
+                if byte == UInt8(ascii: "(") { depth += 1 }
+                let separator = depth > 0 || byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: ",")
+                    || byte == 0x0D || byte == 0x0A
+                if byte == UInt8(ascii: ")") { depth = max(0, depth - 1) }
+                if separator {
+                    if start >= 0 { tokens.append(start..<i) }
+                    start = -1
+                } else if start < 0 {
+                    start = i
+                }
             }
-        }
-        var tokens = cleaned.split(whereSeparator: { $0.isWhitespace }).map { String($0) }
-        if let first = tokens.first, weekdays.contains(String(first.prefix(3)).lowercased()) { tokens.removeFirst() }
-        guard tokens.count >= 4 else { return nil }
-        var day: Int?
-        var month: Int?
-        // "16 Nov 2026" or "Nov 16 2026" (asctime-like).
-        if let d = Int(tokens[0]), let m = months.firstIndex(of: String(tokens[1].prefix(3)).lowercased()) {
-            day = d
-            month = m + 1
-        } else if let m = months.firstIndex(of: String(tokens[0].prefix(3)).lowercased()), let d = Int(tokens[1]) {
-            day = d
-            month = m + 1
-        }
-        guard let day, let month, (1...31).contains(day) else { return nil }
-        var yearIndex = 2
-        var timeIndex = 3
-        if tokens[2].contains(":"), tokens.count >= 4, Int(tokens[3]) != nil {
-            // asctime order: Mon DD HH:MM:SS YYYY
-            timeIndex = 2
-            yearIndex = 3
-        }
-        guard var year = Int(tokens[yearIndex]) else { return nil }
-        if year < 50 { year += 2000 } else if year < 1000 { year += 1900 }
-        let timeParts = tokens[timeIndex].split(separator: ":").map { Int($0) }
-        guard timeParts.count >= 2, let hour = timeParts[0], let minute = timeParts[1], hour < 24, minute < 60 else {
-            return nil
-        }
-        let second = timeParts.count > 2 ? (timeParts[2] ?? 0) : 0
-        var offsetMinutes = 0
-        let zoneIndex = max(yearIndex, timeIndex) + 1
-        if zoneIndex < tokens.count {
-            let zone = tokens[zoneIndex]
-            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let digits = Int(zone.dropFirst()) {
-                offsetMinutes = (digits / 100) * 60 + digits % 100
-                if sign == "-" { offsetMinutes = -offsetMinutes }
-            } else if let known = zones[zone.lowercased()] {
-                offsetMinutes = known
+            func lower3(_ range: Range<Int>) -> UInt32 {
+                guard range.count >= 3 else { return 0 }
+                return (UInt32(bytes[range.lowerBound] | 0x20) << 16) | (UInt32(bytes[range.lowerBound + 1] | 0x20) << 8)
+                    | UInt32(bytes[range.lowerBound + 2] | 0x20)
             }
+            func number(_ range: Range<Int>) -> Int? {
+                guard !range.isEmpty, range.count <= 9 else { return nil }
+                var n = 0
+                for i in range {
+                    guard bytes[i] >= 0x30, bytes[i] <= 0x39 else { return nil }
+                    n = n * 10 + Int(bytes[i] - 0x30)
+                }
+                return n
+            }
+            if let first = tokens.first, first.count >= 3, weekdayCodes.contains(lower3(first)) { tokens.removeFirst() }
+            guard tokens.count >= 4 else { return nil }
+            var day: Int?
+            var month: Int?
+            var yearToken = 2
+            var timeToken = 3
+            if let d = number(tokens[0]), let m = monthCodes.firstIndex(of: lower3(tokens[1])) {
+                day = d
+                month = m + 1
+            } else if let m = monthCodes.firstIndex(of: lower3(tokens[0])), let d = number(tokens[1]) {
+                // asctime order: Mon DD HH:MM:SS YYYY, or Mon DD YYYY HH:MM.
+                day = d
+                month = m + 1
+                if bytes[tokens[2]].contains(UInt8(ascii: ":")) {
+                    timeToken = 2
+                    yearToken = 3
+                }
+            }
+            guard let day, let month, (1...31).contains(day), var year = number(tokens[yearToken]) else { return nil }
+            if year < 50 { year += 2000 } else if year < 1000 { year += 1900 }
+            // HH:MM[:SS]
+            var clock: [Int] = []
+            var part = tokens[timeToken].lowerBound
+            for i in tokens[timeToken].lowerBound...tokens[timeToken].upperBound {
+                if i == tokens[timeToken].upperBound || bytes[i] == UInt8(ascii: ":") {
+                    guard let n = number(part..<i) else { return nil }
+                    clock.append(n)
+                    part = i + 1
+                }
+            }
+            guard clock.count >= 2, clock[0] < 24, clock[1] < 60 else { return nil }
+            let second = clock.count > 2 ? clock[2] : 0
+            var offsetMinutes = 0
+            let zoneToken = max(yearToken, timeToken) + 1
+            if zoneToken < tokens.count {
+                let zone = tokens[zoneToken]
+                let sign = bytes[zone.lowerBound]
+                if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), zone.count == 5,
+                    let digits = number(zone.lowerBound + 1..<zone.upperBound)
+                {
+                    offsetMinutes = (digits / 100) * 60 + digits % 100
+                    if sign == UInt8(ascii: "-") { offsetMinutes = -offsetMinutes }
+                } else if let known = zones[String(decoding: UnsafeBufferPointer(rebasing: bytes[zone]), as: UTF8.self).lowercased()] {
+                    offsetMinutes = known
+                }
+            }
+            guard (1...9999).contains(year) else { return nil }
+            let days = daysFromCivil(year: year, month: month, day: day)
+            let seconds = days * 86_400 + clock[0] * 3_600 + clock[1] * 60 + min(second, 60) - offsetMinutes * 60
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
         }
-        guard (1...9999).contains(year) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + min(second, 60) - offsetMinutes * 60
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }
 

@@ -131,7 +131,7 @@ public struct MailParser: Sendable {
                 bytes[index..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
             {
                 flush()
-                pendingName = String(decoding: bytes[index..<colon], as: UTF8.self).lowercased()
+                pendingName = String(decoding: bytes[index..<colon].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
                 var valueStart = colon + 1
                 while valueStart < contentEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
                 pendingValue.append(contentsOf: bytes[valueStart..<contentEnd])
