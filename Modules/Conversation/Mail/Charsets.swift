@@ -83,7 +83,7 @@ enum Charsets {
     }
 
     static func decodeUTF8(_ bytes: ArraySlice<UInt8>, charset: String, warnings: inout [MailWarning]) -> String {
-        if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+        if let valid = bytes.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) { return valid }
         // Replacement rather than a guess at another charset: a message that is mostly UTF-8
         // with one broken sequence keeps all its valid text.
         warnings.append(.invalidBytes(charset: charset))

@@ -8,7 +8,7 @@ enum HeaderValues {
     /// Decodes `=?charset?B|Q?text?=` words; whitespace between two adjacent
     /// encoded words is dropped (RFC 2047 §6.2). Malformed words stay as written.
     static func decodeEncodedWords(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
+        guard value.utf8.containsPair(UInt8(ascii: "="), UInt8(ascii: "?")) else { return value }
         var scratch: [MailWarning] = []
         var result = ""
         var pendingSpace = ""
@@ -419,4 +419,16 @@ private func asciiTrimmedUTF8<C: BidirectionalCollection>(_ utf8: C) -> String w
         let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
     else { return "" }
     return String(decoding: utf8[first...last], as: UTF8.self)
+}
+
+extension String.UTF8View {
+    /// Whether `first` is immediately followed by `second` somewhere (no Foundation bridging).
+    func containsPair(_ first: UInt8, _ second: UInt8) -> Bool {
+        var previous: UInt8 = 0
+        for byte in self {
+            if previous == first, byte == second { return true }
+            previous = byte
+        }
+        return false
+    }
 }

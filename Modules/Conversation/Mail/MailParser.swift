@@ -131,7 +131,9 @@ public struct MailParser: Sendable {
                 bytes[index..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
             {
                 flush()
-                pendingName = String(decoding: bytes[index..<colon].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+                var name = Array(bytes[index..<colon])
+                for i in name.indices where name[i] >= 0x41 && name[i] <= 0x5A { name[i] |= 0x20 }
+                pendingName = String(decoding: name, as: UTF8.self)
                 var valueStart = colon + 1
                 while valueStart < contentEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
                 pendingValue.append(contentsOf: bytes[valueStart..<contentEnd])
@@ -152,8 +154,14 @@ public struct MailParser: Sendable {
     /// Header bytes as text: UTF-8 (RFC 6532), or Windows-1252 for the raw
     /// 8-bit headers old clients send. NUL bytes are dropped.
     private static func decodeHeaderBytes(_ bytes: [UInt8]) -> String {
+        var asciiWithoutNUL = true
+        for byte in bytes where byte >= 0x80 || byte == 0 {
+            asciiWithoutNUL = false
+            break
+        }
+        if asciiWithoutNUL { return String(decoding: bytes, as: UTF8.self) }
         let clean = bytes.contains(0) ? bytes.filter { $0 != 0 } : bytes
-        if let text = String(validating: clean, as: UTF8.self) { return text }
+        if let text = clean.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) { return text }
         var ignored: [MailWarning] = []
         return Charsets.decode(clean[...], charset: "windows-1252", warnings: &ignored)
     }
