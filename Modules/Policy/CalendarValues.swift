@@ -195,3 +195,15 @@ public struct SpecialDay: Hashable, Sendable, Codable {
         self.windows = windows
     }
 }
+
+extension SpecialDay {
+    private enum CodingKeys: String, CodingKey { case date, name, windows }
+
+    /// Decodes; no `windows` means closed all day.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(date: try c.decode(LocalDate.self, forKey: .date),
+                  name: try c.decodeIfPresent(String.self, forKey: .name),
+                  windows: try c.decodeIfPresent([OpeningWindow].self, forKey: .windows) ?? [])
+    }
+}

@@ -346,3 +346,15 @@ public struct ApprovalDesk: Hashable, Sendable, Codable {
         return approval
     }
 }
+
+extension EmpowermentRole {
+    private enum CodingKeys: String, CodingKey { case name, limits, mayApprove }
+
+    /// Decodes; `limits` defaults to none and `mayApprove` to false.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name),
+                  limits: try c.decodeIfPresent([CompensationLimit].self, forKey: .limits) ?? [],
+                  mayApprove: try c.decodeIfPresent(Bool.self, forKey: .mayApprove) ?? false)
+    }
+}

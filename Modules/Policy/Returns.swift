@@ -263,3 +263,16 @@ extension ReturnPolicy {
             timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone) ?? d.timeZone)
     }
 }
+
+extension RegionReturnRule {
+    private enum CodingKeys: String, CodingKey { case regions, withdrawalDays, exemptCategories, source }
+
+    /// Decodes; `exemptCategories` may be omitted.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(regions: try c.decode([String].self, forKey: .regions),
+                  withdrawalDays: try c.decode(Int.self, forKey: .withdrawalDays),
+                  exemptCategories: try c.decodeIfPresent([String].self, forKey: .exemptCategories) ?? [],
+                  source: try c.decode(String.self, forKey: .source))
+    }
+}
