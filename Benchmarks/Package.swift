@@ -16,10 +16,10 @@ let supportKit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 let benchmark: Target.Dependency = .product(name: "Benchmark", package: "benchmark")
 let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "benchmark")
 
-func suite(_ name: String, _ modules: [String]) -> Target {
+@MainActor func suite(_ name: String, _ modules: [String], extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [benchmark] + modules.map { .product(name: $0, package: supportKit) },
+        dependencies: [benchmark] + modules.map { .product(name: $0, package: supportKit) } + extra,
         path: "Benchmarks/\(name)",
         plugins: [benchmarkPlugin]
     )
@@ -34,6 +34,7 @@ let package = Package(
     ],
     targets: [
         suite("IdentityResolution", ["CustomerModel"]),
+        suite("SLAEvaluation", ["CustomerModel", "Policy"]),
     ],
     swiftLanguageModes: [.v6]
 )

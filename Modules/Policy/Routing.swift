@@ -213,3 +213,16 @@ extension RoutingPolicy {
             requireLanguage: try c.decodeIfPresent(Bool.self, forKey: .requireLanguage) ?? false)
     }
 }
+
+extension RoutingRequest {
+    /// A request for a B2B account's thread: the account's team and contract tier.
+    public init(language: String?, channel: SupportChannel, account: Account) {
+        self.init(language: language ?? account.profile.preferredLanguage, channel: channel,
+                  tier: account.profile.tier, accountTeam: account.accountTeam)
+    }
+
+    /// A request for a B2C customer's thread: their tier and preferred language when none was detected.
+    public init(language: String?, channel: SupportChannel, customer: Customer) {
+        self.init(language: language ?? customer.profile.preferredLanguage, channel: channel, tier: customer.profile.tier)
+    }
+}

@@ -141,3 +141,19 @@ import Testing
         #expect(profile.consentDecision(for: .marketing).reason.contains("withdrawn"))
     }
 }
+
+@Suite struct RoutingFromPartiesTests {
+    @Test func accountTeamComesFromTheAccount() {
+        let account = Account(id: "acme", profile: PartyProfile(displayName: "ACME", preferredLanguage: "de", tier: "enterprise-gold"),
+                              accountTeam: ["cai"])
+        let request = RoutingRequest(language: nil, channel: .email, account: account)
+        #expect(request.language == "de")
+        #expect(request.accountTeam == ["cai"])
+        let agents = [AgentState(skills: AgentSkills(id: "ava", languages: ["de"], channels: [.email])),
+                      AgentState(skills: AgentSkills(id: "cai", languages: ["en"], channels: [.email], tiers: ["enterprise-gold"]))]
+        let decision = Router(policy: RoutingPolicy()).route(request, agents: agents)
+        #expect(decision.chosen == "cai")
+        #expect(decision.explanation == ["cai scored 80", "+50 accountTeam: in the account team",
+                                         "+20 tier: trained for enterprise-gold", "+10 load: 0/10 threads open"])
+    }
+}
