@@ -123,6 +123,8 @@ public struct PolicyDuration: Hashable, Sendable, Codable, ExpressibleByStringLi
     }
 
     private static func negative(_ text: String) -> Int64? {
-        parse(String(text.dropFirst())).map { -$0 }
+        let rest = text.dropFirst()
+        guard rest.first != "-" else { return nil }
+        return parse(String(rest)).map { -$0 }
     }
 }
