@@ -105,3 +105,21 @@ import Testing
                           "calendars[0].weekly.monday[1].to", "calendars[0].specialDays[0].date"])
     }
 }
+
+@Suite struct FollowTheSunPropertyTests {
+    @Test func unionRoundTripsAcrossBothHemispheresDSTChanges() throws {
+        let team = UnionHours([try testCalendar("Europe/Stockholm"), try testCalendar("Australia/Sydney"),
+                               try testCalendar("America/New_York")])
+        let seed: UInt64 = 0xF0110
+        var rng = SeededRandom(seed: seed)
+        for case_ in 0..<150 {
+            let anchor = utc(BusinessTimeTests.anchors[Int.random(in: 0..<BusinessTimeTests.anchors.count, using: &rng)])
+            let t = anchor.addingTimeInterval(Double(Int.random(in: -4 * 86_400...4 * 86_400, using: &rng)))
+            let d = Double(Int.random(in: 1...(60 * 3_600), using: &rng))
+            let context = "seed \(seed) case \(case_) t \(t) d \(d)"
+            let r = try #require(team.date(byAddingBusinessTime: d, to: t), "\(context)")
+            #expect(team.businessTime(from: t, to: r) == d, "\(context)")
+            #expect(team.isOpen(at: r.addingTimeInterval(-1)), "\(context)")
+        }
+    }
+}
