@@ -49,6 +49,13 @@ import Testing
         #expect(issues(Self.minimal) == [])
     }
 
+    @Test func unquotedYAMLTimesAreReadAsText() throws {
+        // YAML 1.1 would read 09:00 as a base-60 integer; times decode from the scalar's text.
+        let yaml = Self.minimal.replacingOccurrences(of: #"{from: "09:00", to: "17:00"}"#, with: "{from: 09:00, to: 17:00}")
+        let document = try SupportPolicyDocument.load(from: Data(yaml.utf8), format: .yaml)
+        #expect(document.calendars[0].weekly[.monday]?.first?.to.minutes == 17 * 60)
+    }
+
     @Test(arguments: [
         ("{firstReply: 4h}", "{firstReply: 0m}", ["sla.targets[0].firstReply: must be positive"]),
         ("{firstReply: 4h}", "{firstReply: soon}",
