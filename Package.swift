@@ -23,6 +23,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
+        // YAML policy files (Policy only).
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // libxml2, for HTML e-mail bodies (its HTML parser) and XLIFF.
@@ -47,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "Policy",
-            dependencies: ["CustomerModel"],
+            dependencies: ["CustomerModel", .product(name: "Yams", package: "Yams")],
             path: "Modules/Policy",
             swiftSettings: strictSwift6
         ),

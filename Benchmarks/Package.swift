@@ -46,6 +46,7 @@ let package = Package(
         .executableTarget(name: "export-workload", dependencies: ["SupportWorkload"], path: "Sources/export-workload"),
         suite("IdentityResolution", ["CustomerModel"]),
         suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
+        suite("SLAEvaluation", ["CustomerModel", "Policy"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,0 @@
-import Testing
-@testable import Policy
-
-@Test func PolicyModuleLinks() {
-    #expect(String(describing: PolicyModulePlaceholder.self) == "PolicyModulePlaceholder")
-}
