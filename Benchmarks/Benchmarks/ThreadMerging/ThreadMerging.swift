@@ -68,4 +68,20 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(parseMBps, Int(Double(mbox.count) / 1_000_000 / seconds))
         }
     }
+
+    // The CI gate for parsing: the first 10k messages of the 100k corpus, so one
+    // iteration is short enough for iterations/s to resolve a regression.
+    Benchmark("mail_parsing_10k", configuration: .init(metrics: [.wallClock, .throughput, parseMBps], maxIterations: 20)) { benchmark in
+        let raws = Array(MailboxReader.mbox(mbox100k, path: "bench.mbox").prefix(10_000))
+        let bytes = raws.reduce(0) { $0 + $1.bytes.count }
+        let parser = MailParser()
+        let clock = ContinuousClock()
+        benchmark.startMeasurement()
+        let started = clock.now
+        for raw in raws { blackHole(try? parser.parse(raw.bytes)) }
+        let elapsed = clock.now - started
+        benchmark.stopMeasurement()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        benchmark.measurement(parseMBps, Int(Double(bytes) / 1_000_000 / seconds))
+    }
 }
