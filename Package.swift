@@ -34,10 +34,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The Snowball reference stemmers, for search analysis.
+        .systemLibrary(name: "CStemmer", path: "Modules/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(name: "CustomerModel", path: "Modules/CustomerModel", swiftSettings: strictSwift6),
         .target(
             name: "Localization",
-            dependencies: ["CLibXML2"],
+            dependencies: ["CLibXML2", "CStemmer"],
             path: "Modules/Localization",
             swiftSettings: strictSwift6
         ),
