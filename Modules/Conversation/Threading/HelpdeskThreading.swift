@@ -171,19 +171,19 @@ public struct HelpdeskThreading: ThreadingStrategy {
     // MARK: Assigning
 
     public mutating func assign(_ message: borrowing SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment {
-        place(message, mayView: { directory.mayView($0, $1) })
+        place(ThreadingFields(message), mayView: { directory.mayView($0, $1) })
     }
 
     /// ``assign(_:directory:)`` for the B2C directory, compiled for it: a
     /// generic call across modules costs a copy of the message and dynamic
     /// dispatch per message, a third of the hot path.
     public mutating func assign(_ message: borrowing SupportMessage, directory: SingleBuyerDirectory) -> ThreadAssignment {
-        place(message, mayView: { directory.mayView($0, $1) })
+        place(ThreadingFields(message), mayView: { directory.mayView($0, $1) })
     }
 
     /// ``assign(_:directory:)`` for the B2B directory, compiled for it.
     public mutating func assign(_ message: borrowing SupportMessage, directory: AccountDirectory) -> ThreadAssignment {
-        place(message, mayView: { directory.mayView($0, $1) })
+        place(ThreadingFields(message), mayView: { directory.mayView($0, $1) })
     }
 
     /// Threads a batch in order (an import, a replay) and returns each
@@ -194,21 +194,25 @@ public struct HelpdeskThreading: ThreadingStrategy {
         threads.reserveCapacity(messages.count)
         let mayView: (Viewer, ConversationAccess) -> Bool = { directory.mayView($0, $1) }
         messages.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices { threads.append(place(buffer[index], mayView: mayView).thread) }
+            guard var cursor = buffer.baseAddress else { return }
+            for _ in 0..<buffer.count {
+                threads.append(place(ThreadingFields(cursor), mayView: mayView).thread)
+                cursor += 1
+            }
         }
         return threads
     }
 
     /// The rule chain. Not generic on purpose: a generic function takes the
     /// message indirectly, which costs a copy of it per call.
-    private mutating func place(
-        _ message: SupportMessage, mayView: (Viewer, ConversationAccess) -> Bool
-    ) -> ThreadAssignment {
+    private mutating func place(_ fields: ThreadingFields, mayView: (Viewer, ConversationAccess) -> Bool)
+        -> ThreadAssignment
+    {
         let sequence = Int32(messageNode.count)
         var party: Int32 = -1
-        if let owner = message.party { party = internParty(owner) }
-        let time = message.sentAt.timeIntervalSinceReferenceDate
-        let ownID = message.headers.messageID ?? message.id.rawValue
+        if let owner = fields.party { party = internParty(owner) }
+        let time = fields.sentAt.timeIntervalSinceReferenceDate
+        let ownID = fields.headers.messageID ?? fields.id.rawValue
         let ownNode = internNode(MessageFingerprint(ownID))
         var notes: [String] = []
 
@@ -225,7 +229,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         var rule = ThreadingRule.newThread
         if nodeThread[Int(ownNode)] >= 0 {
             let slot = currentSlot(nodeThread[Int(ownNode)])
-            if mayJoin(slot, party: party, message: message, mayView: mayView) {
+            if mayJoin(slot, party: party, fields: fields, mayView: mayView) {
                 chosen = slot
                 rule = .knownMessageID
                 evidence = .referencedEarlier(messageID: ownID)
@@ -233,10 +237,10 @@ public struct HelpdeskThreading: ThreadingStrategy {
                 notes.append("Message-ID <\(ownID)> is referenced in \(threadID(slot)), which the sender may not see")
             }
         }
-        let references = message.headers.references.suffix(configuration.maxReferences)
+        let references = fields.headers.references.suffix(configuration.maxReferences)
         var referenceNodes = SmallNodeList()
         // In-Reply-To first: it names the direct parent, the best evidence to cite.
-        let inReplyTo = message.headers.inReplyTo.prefix(4)
+        let inReplyTo = fields.headers.inReplyTo.prefix(4)
         for position in 0..<(inReplyTo.count + references.count) {
             let isInReplyTo = position < inReplyTo.count
             let id = isInReplyTo
@@ -249,7 +253,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
             guard held >= 0 else { continue }
             let slot = currentSlot(held)
             if slot == chosen { continue }
-            guard mayJoin(slot, party: party, message: message, mayView: mayView) else {
+            guard mayJoin(slot, party: party, fields: fields, mayView: mayView) else {
                 notes.append("reference <\(id)> points to \(threadID(slot)), which the sender may not see")
                 continue
             }
@@ -268,12 +272,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
 
         // 2. Ticket tag.
-        if chosen < 0, let ticket = TicketTag.find(in: message.subject) {
+        if chosen < 0, let ticket = TicketTag.find(in: fields.subject) {
             if let slot = slot(ofTicket: ticket) {
-                if mayJoin(slot, party: party, message: message, mayView: mayView) {
+                if mayJoin(slot, party: party, fields: fields, mayView: mayView) {
                     chosen = slot
                     rule = .ticketTag
-                    evidence = .ticketTag(ticket, fromOwner: isOwner(party, of: slot, person: message.person))
+                    evidence = .ticketTag(ticket, fromOwner: isOwner(party, of: slot, person: fields.person))
                 } else {
                     notes.append("tag [#\(ticket)] ignored: the sender may not see that thread")
                 }
@@ -285,8 +289,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
         // 3. Subject within party. The subject is read only when headers and tag
         // did not decide, or to index a new thread: most messages never pay for it.
         var subjectKey: SubjectKey?
-        if chosen < 0, party >= 0, !message.subject.isEmpty {
-            let (fingerprint, hadPrefix) = SubjectNormalizer.threadingKey(message.subject)
+        if chosen < 0, party >= 0, !fields.subject.isEmpty {
+            let (fingerprint, hadPrefix) = SubjectNormalizer.threadingKey(fields.subject)
             if let fingerprint {
                 let key = SubjectKey(party: party, subject: fingerprint)
                 subjectKey = key
@@ -303,7 +307,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
 
         // 4. Channel continuation.
-        if chosen < 0, party >= 0, message.channel.continuesConversations {
+        if chosen < 0, party >= 0, fields.channel.continuesConversations {
             let latest = partyLatestThread[Int(party)]
             if latest >= 0 {
                 let slot = currentSlot(latest)
@@ -311,7 +315,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
                 if threadIsActive[Int(slot)], age >= 0, age <= configuration.continuationWindow {
                     chosen = slot
                     rule = .channelContinuation
-                    evidence = .continuation(channel: message.channel, thread: threadID(slot), seconds: age)
+                    evidence = .continuation(channel: fields.channel, thread: threadID(slot), seconds: age)
                 }
             }
         }
@@ -332,8 +336,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
             nodeThread[Int(referenceNodes[index])] = chosen
         }
         if time > threadLastActivity[Int(chosen)] { threadLastActivity[Int(chosen)] = time }
-        if message.direction == .inbound, !threadIsActive[Int(chosen)] { threadIsActive[Int(chosen)] = true }
-        if party >= 0, message.direction == .inbound, let person = message.person, person != message.party {
+        if fields.direction == .inbound, !threadIsActive[Int(chosen)] { threadIsActive[Int(chosen)] = true }
+        if party >= 0, fields.direction == .inbound, let person = fields.person, person != fields.party {
             let personSlot = internParty(person)
             threadParticipants[chosen, default: []].insert(personSlot)
         }
@@ -382,13 +386,13 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// (another party, or a stakeholder of the owning account) only if the
     /// directory lets them see the thread.
     private mutating func mayJoin(
-        _ slot: Int32, party: Int32, message: borrowing SupportMessage, mayView: (Viewer, ConversationAccess) -> Bool
+        _ slot: Int32, party: Int32, fields: ThreadingFields, mayView: (Viewer, ConversationAccess) -> Bool
     ) -> Bool {
         let owner = threadOwner[Int(slot)]
-        if message.direction != .inbound { return owner < 0 || party < 0 || owner == party }
+        if fields.direction != .inbound { return owner < 0 || party < 0 || owner == party }
         guard owner >= 0, party >= 0 else { return owner < 0 && party < 0 }
-        let person = message.person ?? message.party
-        if owner == party, person == message.party { return true }
+        let person = fields.person ?? fields.party
+        if owner == party, person == fields.party { return true }
         guard let person else { return false }
         var participants = Set<PartyID>()
         for member in threadSets.members(of: slot) {
@@ -540,6 +544,42 @@ public struct HelpdeskThreading: ThreadingStrategy {
             + threadIsActive.capacity + partyIDs.capacity * 16
             + partyLatestThread.capacity * 4 + automaticJoins.capacity * 8
         return tables + arrays
+    }
+}
+
+/// The parts of a message threading reads. Built field by field, so the
+/// message's text, HTML and attachments are never touched: at a million
+/// messages, each retain of a field is a likely cache miss.
+struct ThreadingFields {
+    let id: MessageID
+    let headers: ThreadingHeaders
+    let subject: String
+    let party: PartyID?
+    let person: PartyID?
+    let channel: Channel
+    let direction: MessageDirection
+    let sentAt: Date
+
+    init(_ message: borrowing SupportMessage) {
+        id = message.id
+        headers = message.headers
+        subject = message.subject
+        party = message.party
+        person = message.person
+        channel = message.channel
+        direction = message.direction
+        sentAt = message.sentAt
+    }
+
+    init(_ message: UnsafePointer<SupportMessage>) {
+        id = message.pointee.id
+        headers = message.pointee.headers
+        subject = message.pointee.subject
+        party = message.pointee.party
+        person = message.pointee.person
+        channel = message.pointee.channel
+        direction = message.pointee.direction
+        sentAt = message.pointee.sentAt
     }
 }
 
