@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Builds SupportKit's language-identification model from translation catalogs.
+
+Corpus: the gettext catalogs (.mo) that Debian packages install under
+/usr/share/locale/<lang>/LC_MESSAGES/ — real short texts (messages, labels,
+errors) translated by people, in every language SupportKit identifies. English
+comes from the same catalogs' source strings (msgid). Each catalog is under its
+package's licence (see /usr/share/doc/<package>/copyright; mostly GPL-2.0+ and
+LGPL-2.1+); the model keeps only character n-gram statistics, and the list of
+catalogs used is written to Modules/Localization/LanguageID/MODEL-SOURCES.txt.
+
+Split: a catalog goes to the held-out evaluation set when a hash of its file
+name is 0 mod 5, so no text of an evaluation catalog is ever trained on.
+
+Outputs:
+  Modules/Localization/LanguageID/LanguageModel+Data.swift  (committed)
+  Modules/Localization/LanguageID/MODEL-SOURCES.txt         (committed)
+  /tmp/langid-heldout.jsonl  held-out texts of 20-200 characters, for scripts/evaluate-language-id.py
+
+Usage: python3 scripts/build-language-model.py
+"""
+import glob
+import hashlib
+import json
+import math
+import os
+import re
+import struct
+from collections import Counter, defaultdict
+
+LANGUAGES = ["en", "sv", "da", "nb", "fi", "it", "de", "fr", "es", "nl", "pl"]
+NGRAM_ORDERS = (1, 2, 3, 4)
+KEEP_PER_LANGUAGE = 15000
+MODEL = "Modules/Localization/LanguageID/LanguageModel+Data.swift"
+SOURCES = "Modules/Localization/LanguageID/MODEL-SOURCES.txt"
+
+
+def read_mo(path):
+    """(msgid, msgstr) pairs of a GNU .mo file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 28:
+        return []
+    magic = struct.unpack("<I", data[:4])[0]
+    endian = "<" if magic == 0x950412DE else ">"
+    _, count, originals, translations = struct.unpack(endian + "4I", data[4:20])
+    pairs = []
+    for i in range(count):
+        olen, ooff = struct.unpack(endian + "2I", data[originals + 8 * i: originals + 8 * i + 8])
+        tlen, toff = struct.unpack(endian + "2I", data[translations + 8 * i: translations + 8 * i + 8])
+        try:
+            msgid = data[ooff:ooff + olen].decode("utf-8").split("\x00")[0]
+            msgstr = data[toff:toff + tlen].decode("utf-8").split("\x00")[0]
+        except UnicodeDecodeError:
+            continue
+        if msgid:
+            pairs.append((msgid, msgstr))
+    return pairs
+
+
+FORMAT = re.compile(r"%[-+ #0-9.*]*[a-zA-Z]|%\([a-z_]+\)[a-z]|\{[^}]*\}|<[^>]+>|&[a-z]+;|\$\w+|\\[nt]")
+
+
+def clean(text):
+    text = FORMAT.sub(" ", text)
+    text = text.replace("_", "").replace("&", "").replace("~", "")
+    text = re.sub(r"[\r\n\t]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text
+
+
+def usable(text):
+    letters = sum(ch.isalpha() for ch in text)
+    return len(text) >= 12 and letters >= 0.6 * len(text) and " " in text
+
+
+def normalise(text):
+    """As the Swift side reads text: lower case, letters only, other runs as one space."""
+    out = []
+    for ch in text.lower():
+        if ch.isalpha():
+            out.append(ch)
+        elif out and out[-1] != " ":
+            out.append(" ")
+    return " " + "".join(out).strip() + " "
+
+
+def ngrams(text):
+    text = normalise(text)
+    for n in NGRAM_ORDERS:
+        for i in range(len(text) - n + 1):
+            gram = text[i:i + n]
+            if gram.strip():
+                yield gram
+
+
+def heldout(path):
+    return int(hashlib.sha1(os.path.basename(path).encode()).hexdigest(), 16) % 5 == 0
+
+
+def main():
+    train = defaultdict(list)
+    test = defaultdict(list)
+    sources = []
+    english_seen = set()
+    for lang in LANGUAGES:
+        folder = "nb" if lang == "nb" else lang
+        if lang == "en":
+            continue
+        for path in sorted(glob.glob(f"/usr/share/locale/{folder}/LC_MESSAGES/*.mo")):
+            target = test if heldout(path) else train
+            sources.append(path)
+            for msgid, msgstr in read_mo(path):
+                text = clean(msgstr)
+                if usable(text) and text != clean(msgid):
+                    target[lang].append(text)
+                english = clean(msgid)
+                if usable(english) and english not in english_seen:
+                    english_seen.add(english)
+                    target["en"].append(english)
+    model = {}
+    for lang in LANGUAGES:
+        counts = Counter()
+        for text in train[lang]:
+            counts.update(ngrams(text))
+        total = sum(counts.values())
+        top = counts.most_common(KEEP_PER_LANGUAGE)
+        model[lang] = [(gram, math.log(count / total)) for gram, count in top]
+        print(f"{lang}: {len(train[lang])} training texts, {len(test[lang])} held out, {len(counts)} n-grams")
+    lines = []
+    for lang in LANGUAGES:
+        for gram, logp in model[lang]:
+            lines.append(f"{lang}\t{gram}\t{logp:.3f}")
+    body = "\n".join(lines).replace("\\", "\\\\")
+    with open(MODEL, "w") as f:
+        f.write("// Generated by scripts/build-language-model.py: character 1-4-gram log-frequencies per language,\n")
+        f.write("// from the translation catalogs listed in MODEL-SOURCES.txt. Do not edit.\n")
+        f.write("// swift-format-ignore-file\n\n")
+        f.write("extension LanguageModel {\n")
+        f.write("    static let trainedData = #\"\"\"\n" + body + "\n\"\"\"#\n}\n")
+    with open(SOURCES, "w") as f:
+        f.write("Language model sources: gettext catalogs from Debian packages, each under its package's licence\n")
+        f.write("(see /usr/share/doc/<package>/copyright). Catalogs marked 'held out' were not trained on.\n\n")
+        for path in sources:
+            f.write(("held out  " if heldout(path) else "trained   ") + path + "\n")
+    with open("/tmp/langid-heldout.jsonl", "w") as f:
+        for lang in LANGUAGES:
+            for text in test[lang]:
+                if 20 <= len(text) <= 200:
+                    f.write(json.dumps({"language": lang, "text": text}, ensure_ascii=False) + "\n")
+    print(f"wrote {MODEL}, {SOURCES}, /tmp/langid-heldout.jsonl")
+
+
+if __name__ == "__main__":
+    main()
