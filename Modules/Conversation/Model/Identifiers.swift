@@ -1,32 +1,13 @@
+import CustomerModel
+
 /// The desk's identifier of a message.
 ///
 /// For e-mail this is the RFC 5322 Message-ID without its angle brackets
 /// (`abc@example.com`); for other channels the platform's message id,
 /// namespaced by channel (`chat:8f2c…`). Unique within a desk.
-public struct MessageID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible,
-    ExpressibleByStringLiteral
-{
-    /// The identifier text.
+public struct MessageID: StringIdentifier {
     public let rawValue: String
-
-    /// Wraps an identifier.
     public init(_ rawValue: String) { self.rawValue = rawValue }
-
-    /// Wraps an identifier written as a literal (tests, examples).
-    public init(stringLiteral value: String) { self.rawValue = value }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public static func < (lhs: MessageID, rhs: MessageID) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public var description: String { rawValue }
 }
 
 /// The desk's ticket number for a thread: what customers see as `[#12345]` in subjects.
