@@ -31,10 +31,16 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The Snowball reference stemmers (libstemmer-dev ships no pkg-config file).
+        .systemLibrary(
+            name: "CStemmer",
+            path: "Modules/CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
         .target(name: "CustomerModel", path: "Modules/CustomerModel", swiftSettings: strictSwift6),
         .target(
             name: "Localization",
-            dependencies: ["CLibXML2"],
+            dependencies: ["CLibXML2", "CStemmer"],
             path: "Modules/Localization",
             swiftSettings: strictSwift6
         ),
