@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Builds the language-identification model of Localization from Debian translations.
+
+Corpus: the compiled gettext catalogs (.mo) that Debian packages install under
+/usr/share/locale/<lang>/LC_MESSAGES/<domain>.mo (translations: msgstr; English: the msgid
+source strings). Each catalog is under its package's licence (see
+/usr/share/doc/<package>/copyright); only n-gram statistics are kept in the model.
+
+Domains (packages) are split deterministically: a domain whose CRC32 is divisible by 4 is
+HELD OUT and never used for training; its texts (20-200 characters after cleanup) form the
+evaluation set written to --eval (one "<lang>\\t<text>" per line).
+
+Usage: python3 scripts/build-language-id-model.py \\
+         --swift Modules/Localization/LanguageID/LanguageIDModelData.swift \\
+         --eval /tmp/langid-heldout.tsv
+Python standard library only.
+"""
+import argparse, collections, gettext, math, os, re, zlib
+
+LANGUAGES = ["en", "sv", "da", "nb", "fi", "it", "de", "fr", "es", "nl", "pl"]
+LOCALE_DIR = "/usr/share/locale"
+MAX_ORDER = 4
+TOP_PER_LANGUAGE = 7000
+SCALE = 8.0  # quantisation: cost byte = round(-ln p * SCALE), clipped to 255
+
+FORMAT = re.compile(r"%(\d+\$)?[-+ #0-9.*]*(l|ll|h|z|j|t|L)?[a-zA-Z%]|\$\{?\w+\}?|\{[^}]*\}|<[^>]*>|&\w+;")
+ACCEL = re.compile(r"[_&~](?=\w)")
+
+
+def clean(text):
+    text = FORMAT.sub(" ", text)
+    text = ACCEL.sub("", text)
+    text = text.replace("\\n", " ").replace("\n", " ").replace("\t", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def held_out(domain):
+    return zlib.crc32(domain.encode()) % 4 == 0
+
+
+def catalogs(lang):
+    directory = os.path.join(LOCALE_DIR, lang, "LC_MESSAGES")
+    if not os.path.isdir(directory):
+        return
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".mo"):
+            continue
+        try:
+            with open(os.path.join(directory, name), "rb") as handle:
+                catalog = gettext.GNUTranslations(handle)._catalog
+        except Exception:
+            continue
+        yield name[:-3], catalog
+
+
+def normalise(text):
+    """Lower-case; every non-letter run becomes one space; padded with spaces (mirrors Swift)."""
+    out = [" "]
+    for ch in text.lower():
+        if ch.isalpha():
+            out.append(ch)
+        elif out[-1] != " ":
+            out.append(" ")
+    if out[-1] != " ":
+        out.append(" ")
+    return "".join(out)
+
+
+def ngrams(text):
+    s = normalise(text)
+    for n in range(1, MAX_ORDER + 1):
+        for i in range(len(s) - n + 1):
+            gram = s[i : i + n]
+            if gram != " " * n and not (n > 1 and "  " in gram):
+                yield gram
+
+
+def collect():
+    train = {lang: [] for lang in LANGUAGES}
+    evaluation = {lang: [] for lang in LANGUAGES}
+    seen_english = set()
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        for domain, catalog in catalogs(lang):
+            bucket = evaluation if held_out(domain) else train
+            for key, value in catalog.items():
+                if isinstance(key, tuple):
+                    key = key[0]
+                if not key or not isinstance(value, str):
+                    continue
+                source, target = clean(key.split("\x04")[-1]), clean(value)
+                if target and target != source:
+                    bucket[lang].append(target)
+                if source and source not in seen_english:
+                    seen_english.add(source)
+                    bucket["en"].append(source)
+    return train, evaluation
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--swift", required=True)
+    parser.add_argument("--eval", required=True)
+    parser.add_argument("--eval-per-language", type=int, default=400)
+    args = parser.parse_args()
+    train, evaluation = collect()
+
+    counts = {}
+    totals = {}
+    for lang in LANGUAGES:
+        counter = collections.Counter()
+        for text in train[lang]:
+            counter.update(ngrams(text))
+        counts[lang] = counter
+        order_totals = collections.Counter()
+        for gram, c in counter.items():
+            order_totals[len(gram)] += c
+        totals[lang] = order_totals
+        print(f"{lang}: {len(train[lang])} training texts, {len(evaluation[lang])} held-out texts")
+
+    vocabulary = set()
+    for lang in LANGUAGES:
+        vocabulary.update(g for g, _ in counts[lang].most_common(TOP_PER_LANGUAGE))
+    lines = []
+    for gram in sorted(vocabulary):
+        costs = []
+        for lang in LANGUAGES:
+            p = (counts[lang].get(gram, 0) + 0.1) / (totals[lang][len(gram)] + 1.0)
+            costs.append(min(255, int(round(-math.log(p) * SCALE))))
+        lines.append(gram.replace(" ", "_") + "\t" + "".join(f"{c:02x}" for c in costs))
+    with open(args.swift, "w", encoding="utf-8") as out:
+        out.write("// Generated by scripts/build-language-id-model.py; do not edit.\n")
+        out.write("// Corpus and licences: LanguageID/MODEL-LICENSE.md and docs/Localization-analysis.md.\n")
+        out.write("// Format: first line the languages; then one n-gram per line ('_' = word boundary),\n")
+        out.write("// a tab, and one hex byte per language: round(-ln P(n-gram | language) * 8).\n\n")
+        out.write("let languageIDModelText = #\"\"\"\n")
+        out.write(" ".join(LANGUAGES) + "\n")
+        out.write("\n".join(lines))
+        out.write("\n\"\"\"#\n")
+    print(f"{len(lines)} n-grams written to {args.swift} ({os.path.getsize(args.swift)} bytes)")
+
+    with open(args.eval, "w", encoding="utf-8") as out:
+        for lang in LANGUAGES:
+            texts = sorted({t for t in evaluation[lang] if 20 <= len(t) <= 200 and sum(c.isalpha() for c in t) >= 10})
+            # deterministic sample spread over the sorted list
+            step = max(1, len(texts) // args.eval_per_language)
+            for text in texts[::step][: args.eval_per_language]:
+                out.write(f"{lang}\t{text}\n")
+
+
+if __name__ == "__main__":
+    main()
