@@ -42,6 +42,7 @@ let package = Package(
             name: "Localization",
             dependencies: ["CLibXML2", "CStemmer"],
             path: "Modules/Localization",
+            exclude: ["LanguageID/MODEL-LICENSE.md"],
             swiftSettings: strictSwift6
         ),
         .target(

@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--shop-desk", default=".build/release/shop-desk")
     parser.add_argument("--min-length", type=int, default=20)
     parser.add_argument("--max-length", type=int, default=200)
-    parser.add_argument("--threshold", default="0.5")
+    parser.add_argument("--threshold", default="0.3")
     args = parser.parse_args()
     rows = load(args.heldout, args.min_length, args.max_length)
     texts = "\n".join(t for _, t in rows) + "\n"

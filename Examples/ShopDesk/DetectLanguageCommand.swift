@@ -8,7 +8,7 @@ struct DetectLanguageCommand: ParsableCommand {
         abstract: "Read lines on stdin; print per line {\"language\": \"<code or unknown>\", \"confidence\": <0..1>}.")
 
     @Option(name: .long, help: "Minimum confidence to name a language; below it the answer is \"unknown\".")
-    var threshold: Double = 0.5
+    var threshold: Double = 0.3
 
     func run() throws {
         let identifier = LanguageIdentifier(threshold: threshold)

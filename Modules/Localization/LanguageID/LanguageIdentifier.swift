@@ -44,8 +44,8 @@ public struct LanguageIdentifier: Sendable {
     private let model: NgramModel
 
     /// Creates an identifier with the built-in model.
-    /// - Parameter threshold: minimum top confidence to name a language (default 0.5).
-    public init(threshold: Double = 0.5) {
+    /// - Parameter threshold: minimum top confidence to name a language (default 0.3).
+    public init(threshold: Double = 0.3) {
         self.threshold = threshold
         self.model = NgramModel.builtIn
     }
