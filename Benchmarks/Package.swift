@@ -16,7 +16,7 @@ let supportKit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 let benchmark: Target.Dependency = .product(name: "Benchmark", package: "benchmark")
 let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "benchmark")
 
-func suite(_ name: String, _ modules: [String]) -> Target {
+@MainActor func suite(_ name: String, _ modules: [String]) -> Target {
     .executableTarget(
         name: name,
         dependencies: [benchmark] + modules.map { .product(name: $0, package: supportKit) },
@@ -34,6 +34,7 @@ let package = Package(
     ],
     targets: [
         suite("IdentityResolution", ["CustomerModel"]),
+        suite("TextAnalysis", ["Localization"]),
     ],
     swiftLanguageModes: [.v6]
 )
