@@ -5,25 +5,26 @@ import Synchronization
 ///
 /// libstemmer's stemmer objects keep per-call state, so one object must never be used by
 /// two threads at once. This type keeps a small pool of them behind a mutex: a call takes
-/// one out, stems, and puts it back, so the type is safe to share across tasks and the
-/// C objects (a few allocations each) are reused instead of created per word.
+/// one out, stems outside the lock, and puts it back, so the type is safe to share across
+/// tasks and the C objects are reused instead of created per word. The same lock guards a
+/// small stem cache (see ``stem(utf8:into:)``).
 public final class SnowballStemmer: Sendable {
     /// The Snowball algorithm name (`"swedish"`, `"norwegian"`, `"english"`, ...).
     public let algorithm: String
-    private let pool: Mutex<[StemmerHandle]>
+    private let state: Mutex<StemmerState>
 
     /// Creates a stemmer, or returns `nil` when libstemmer has no algorithm of that name
     /// (see ``SnowballStemmer/availableAlgorithms``).
     public init?(algorithm: String) {
         guard let first = sb_stemmer_new(algorithm, "UTF_8") else { return nil }
         self.algorithm = algorithm
-        self.pool = Mutex([StemmerHandle(pointer: first)])
+        self.state = Mutex(StemmerState(handles: [StemmerHandle(pointer: first)]))
     }
 
     deinit {
-        pool.withLock { handles in
-            for handle in handles { sb_stemmer_delete(handle.pointer) }
-            handles.removeAll()
+        state.withLock { state in
+            for handle in state.handles { sb_stemmer_delete(handle.pointer) }
+            state.handles.removeAll()
         }
     }
 
@@ -39,48 +40,92 @@ public final class SnowballStemmer: Sendable {
         return names
     }
 
-    /// Stems one lower-cased UTF-8 word and hands the stem's bytes to `body`.
+    /// Replaces `output`'s contents with the stem of one lower-cased UTF-8 word.
     ///
-    /// The bytes passed to `body` are only valid during the call. An empty word, or a
+    /// Running text repeats words (Zipf), so recent stems of words up to
+    /// ``StemCache/maxWordBytes`` bytes are kept in a small direct-mapped cache: a hit costs
+    /// one uncontended lock and a copy instead of a run of the stemmer. An empty word, or a
     /// stemmer that cannot be created (out of memory), yields the word unchanged.
-    public func withStem<Result>(
-        ofUTF8 word: UnsafeBufferPointer<UInt8>,
-        _ body: (UnsafeBufferPointer<UInt8>) -> Result
-    ) -> Result {
-        guard let base = word.baseAddress, word.count > 0, let handle = checkOut() else {
-            return body(word)
+    public func stem(utf8 word: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        guard let base = word.baseAddress, word.count > 0 else { return }
+        let cacheable = word.count <= StemCache.maxWordBytes
+        let slot = cacheable ? StemCache.slot(for: word) : 0
+        let handle: StemmerHandle? = state.withLock { state in
+            if cacheable, state.cache.lookup(word, slot: slot, into: &output) { return nil }
+            return state.handles.popLast() ?? sb_stemmer_new(algorithm, "UTF_8").map(StemmerHandle.init)
         }
-        defer { checkIn(handle) }
-        guard let stemmed = sb_stemmer_stem(handle.pointer, base, Int32(word.count)) else {
-            return body(word)
+        guard let handle else {
+            if output.isEmpty { output.append(contentsOf: word) }  // hit, or no stemmer available
+            return
         }
-        let length = Int(sb_stemmer_length(handle.pointer))
-        return body(UnsafeBufferPointer(start: stemmed, count: length))
+        if let stemmed = sb_stemmer_stem(handle.pointer, base, Int32(word.count)) {
+            output.append(contentsOf: UnsafeBufferPointer(start: stemmed, count: Int(sb_stemmer_length(handle.pointer))))
+        } else {
+            output.append(contentsOf: word)
+        }
+        state.withLock { state in
+            state.handles.append(handle)
+            if cacheable { output.withUnsafeBufferPointer { state.cache.store(word, stem: $0, slot: slot) } }
+        }
     }
 
     /// Stems one lower-cased word (convenience; allocates Strings).
     public func stem(_ word: String) -> String {
-        var bytes = Array(word.utf8)
-        return bytes.withUnsafeMutableBufferPointer { buffer in
-            withStem(ofUTF8: UnsafeBufferPointer(buffer)) { String(decoding: $0, as: UTF8.self) }
-        }
+        var output: [UInt8] = []
+        var word = word
+        word.withUTF8 { stem(utf8: $0, into: &output) }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// The mutable state behind a stemmer's lock: idle C stemmers and the stem cache.
+private struct StemmerState: Sendable {
+    var handles: [StemmerHandle]
+    var cache = StemCache()
+}
+
+/// A direct-mapped cache of word → stem in one flat byte array (no per-entry allocation).
+/// Slot layout: word length, stem length, word bytes, stem bytes.
+struct StemCache: Sendable {
+    static let maxWordBytes = 30
+    static let slotCount = 4096
+    static let slotBytes = 2 + 2 * maxWordBytes + 4  // stems can grow slightly (German ß → ss)
+    private var bytes: [UInt8] = []
+
+    @inline(__always)
+    static func slot(for word: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in word { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash & UInt32(slotCount - 1))
     }
 
-    private func checkOut() -> StemmerHandle? {
-        if let handle = pool.withLock({ $0.popLast() }) { return handle }
-        guard let pointer = sb_stemmer_new(algorithm, "UTF_8") else { return nil }
-        return StemmerHandle(pointer: pointer)
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, slot: Int, into output: inout [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        let base = slot * Self.slotBytes
+        guard Int(bytes[base]) == word.count else { return false }
+        for index in 0..<word.count where bytes[base + 2 + index] != word[index] { return false }
+        let stemLength = Int(bytes[base + 1])
+        let stemStart = base + 2 + Self.maxWordBytes
+        output.append(contentsOf: bytes[stemStart..<(stemStart + stemLength)])
+        return true
     }
 
-    private func checkIn(_ handle: StemmerHandle) {
-        pool.withLock { $0.append(handle) }
+    mutating func store(_ word: UnsafeBufferPointer<UInt8>, stem: UnsafeBufferPointer<UInt8>, slot: Int) {
+        guard stem.count <= Self.maxWordBytes + 4 else { return }
+        if bytes.isEmpty { bytes = [UInt8](repeating: 0, count: Self.slotCount * Self.slotBytes) }
+        let base = slot * Self.slotBytes
+        bytes[base] = UInt8(word.count)
+        bytes[base + 1] = UInt8(stem.count)
+        for index in 0..<word.count { bytes[base + 2 + index] = word[index] }
+        for index in 0..<stem.count { bytes[base + 2 + Self.maxWordBytes + index] = stem[index] }
     }
 }
 
 /// An owned libstemmer object.
 ///
 /// `@unchecked Sendable` is sound because a handle is only ever reachable from the pool
-/// (under its mutex) or from exactly one in-flight `withStem` call that checked it out:
+/// (under its mutex) or from exactly one in-flight `stem(utf8:into:)` call that checked it out:
 /// it is moved between threads, never shared.
 private struct StemmerHandle: @unchecked Sendable {
     let pointer: OpaquePointer

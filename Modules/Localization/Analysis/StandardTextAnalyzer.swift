@@ -99,6 +99,8 @@ public struct StandardTextAnalyzer: TextAnalyzer {
         word.reserveCapacity(64)
         var folded: [UInt8] = []
         folded.reserveCapacity(64)
+        var stemmed: [UInt8] = []
+        stemmed.reserveCapacity(64)
         var position: Int32 = 0
         var index = 0
         let count = text.count
@@ -113,13 +115,16 @@ public struct StandardTextAnalyzer: TextAnalyzer {
                 if stem.contains(where: { $0 >= 0x80 }) {
                     folded.removeAll(keepingCapacity: true)
                     foldDiacritics(stem, into: &folded)
-                    folded.withUnsafeBufferPointer { body($0, position, start, end) }
-                } else {
+                    if !folded.isEmpty { folded.withUnsafeBufferPointer { body($0, position, start, end) } }
+                } else if !stem.isEmpty {
                     body(stem, position, start, end)
                 }
             }
-            word.withUnsafeBufferPointer { buffer in
-                if let stemmer { stemmer.withStem(ofUTF8: buffer, handle) } else { handle(buffer) }
+            if let stemmer {
+                word.withUnsafeBufferPointer { stemmer.stem(utf8: $0, into: &stemmed) }
+                stemmed.withUnsafeBufferPointer(handle)
+            } else {
+                word.withUnsafeBufferPointer(handle)
             }
         }
 
@@ -155,6 +160,8 @@ public struct StandardTextAnalyzer: TextAnalyzer {
             }
             let (scalar, length) = decodeScalar(text, at: index)
             switch table.classOf(scalar) {
+            case .mark where wordStart < 0:
+                break  // a mark with no base letter is not a word
             case .wordCharacter, .mark:
                 if wordStart < 0 { wordStart = index }
                 appendScalar(table.lowercase(scalar), to: &word)
