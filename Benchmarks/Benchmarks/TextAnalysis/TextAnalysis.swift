@@ -70,6 +70,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Segmentation and folding only (no stemmer): the analyzer's own cost.
+    let neutralTexts = Workload.messages(language: "sv", totalBytes: 1_000_000)
+    let neutral = AnalyzerRegistry.standard.neutral
+    Benchmark("analyzer_tokens_neutral_sv_text_1mb") { benchmark in
+        for text in neutralTexts { blackHole(neutral.tokens(in: text)) }
+    }
+
     // The allocation-light path a search index uses: terms as bytes, no String per token.
     let svTexts = Workload.messages(language: "sv", totalBytes: 1_000_000)
     let svAnalyzer = StandardTextAnalyzer(language: "sv", stemmer: SnowballStemmer(algorithm: "swedish"))
