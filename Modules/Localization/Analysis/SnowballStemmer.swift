@@ -48,6 +48,16 @@ public final class SnowballStemmer: Sendable {
     /// stemmer that cannot be created (out of memory), yields the word unchanged.
     public func stem(utf8 word: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count * 2 + 16) { scratch in
+            var buffer = WordBuffer(storage: scratch)
+            stem(utf8: word, into: &buffer)
+            output.append(contentsOf: buffer.bytes)
+        }
+    }
+
+    /// The core of ``stem(utf8:into:)`` on a fixed buffer (a stem longer than the buffer is cut).
+    func stem(utf8 word: UnsafeBufferPointer<UInt8>, into output: inout WordBuffer) {
+        output.count = 0
         guard let base = word.baseAddress, word.count > 0 else { return }
         let cacheable = word.count <= StemCache.maxWordBytes
         let slot = cacheable ? StemCache.slot(for: word) : 0
@@ -56,7 +66,7 @@ public final class SnowballStemmer: Sendable {
             return state.handles.popLast() ?? sb_stemmer_new(algorithm, "UTF_8").map(StemmerHandle.init)
         }
         guard let handle else {
-            if output.isEmpty { output.append(contentsOf: word) }  // hit, or no stemmer available
+            if output.count == 0 { output.append(contentsOf: word) }  // hit, or no stemmer available
             return
         }
         if let stemmed = sb_stemmer_stem(handle.pointer, base, Int32(word.count)) {
@@ -64,9 +74,10 @@ public final class SnowballStemmer: Sendable {
         } else {
             output.append(contentsOf: word)
         }
+        let stem = output.bytes
         state.withLock { state in
             state.handles.append(handle)
-            if cacheable { output.withUnsafeBufferPointer { state.cache.store(word, stem: $0, slot: slot) } }
+            if cacheable { state.cache.store(word, stem: stem, slot: slot) }
         }
     }
 
@@ -100,15 +111,16 @@ struct StemCache: Sendable {
         return Int(hash & UInt32(slotCount - 1))
     }
 
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, slot: Int, into output: inout [UInt8]) -> Bool {
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, slot: Int, into output: inout WordBuffer) -> Bool {
         guard !bytes.isEmpty else { return false }
-        let base = slot * Self.slotBytes
-        guard Int(bytes[base]) == word.count else { return false }
-        for index in 0..<word.count where bytes[base + 2 + index] != word[index] { return false }
-        let stemLength = Int(bytes[base + 1])
-        let stemStart = base + 2 + Self.maxWordBytes
-        output.append(contentsOf: bytes[stemStart..<(stemStart + stemLength)])
-        return true
+        return bytes.withUnsafeBufferPointer { bytes in
+            let base = slot * Self.slotBytes
+            guard Int(bytes[base]) == word.count else { return false }
+            for index in 0..<word.count where bytes[base + 2 + index] != word[index] { return false }
+            let stemStart = base + 2 + Self.maxWordBytes
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[stemStart..<(stemStart + Int(bytes[base + 1]))]))
+            return true
+        }
     }
 
     mutating func store(_ word: UnsafeBufferPointer<UInt8>, stem: UnsafeBufferPointer<UInt8>, slot: Int) {

@@ -72,62 +72,76 @@ public struct StandardTextAnalyzer: TextAnalyzer {
     /// Lower-cases and folds one word (no stemming, no stop words), for prefix queries.
     public func fold(_ word: String) -> String {
         var word = word
-        var lowered: [UInt8] = []
-        var folded: [UInt8] = []
-        word.withUTF8 { bytes in
-            var index = 0
-            while index < bytes.count {
-                let (scalar, length) = decodeScalar(bytes, at: index)
-                index += length
-                let cls = table.classOf(scalar)
-                if cls == .joiner { continue }
-                appendScalar(cls == .apostrophe ? 0x27 : table.lowercase(scalar), to: &lowered)
+        return word.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 3 + 8) { lowered in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 6 + 16) { folded in
+                    var loweredBuffer = WordBuffer(storage: lowered)
+                    var foldedBuffer = WordBuffer(storage: folded)
+                    var index = 0
+                    while index < bytes.count {
+                        let (scalar, length) = decodeScalar(bytes, at: index)
+                        index += length
+                        let cls = table.classOf(scalar)
+                        if cls == .joiner { continue }
+                        loweredBuffer.appendScalar(cls == .apostrophe ? 0x27 : table.lowercase(scalar))
+                    }
+                    foldDiacritics(loweredBuffer.bytes, into: &foldedBuffer)
+                    return String(decoding: foldedBuffer.bytes, as: UTF8.self)
+                }
             }
         }
-        lowered.withUnsafeBufferPointer { foldDiacritics($0, into: &folded) }
-        return String(decoding: folded, as: UTF8.self)
     }
 
     /// The allocation-light core: calls `body` for every index term of `text` (valid UTF-8)
     /// with the term's bytes (valid only during the call), its word position and the UTF-8
-    /// range of the word in `text`.
+    /// range of the word in `text`. Words longer than 255 bytes are cut to their first 255
+    /// bytes in the term (the offsets still span the whole word).
     public func forEachTerm(
         inUTF8 text: UnsafeBufferPointer<UInt8>,
         _ body: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int32, _ utf8Start: Int, _ utf8End: Int) -> Void
     ) {
-        var word: [UInt8] = []
-        word.reserveCapacity(64)
-        var folded: [UInt8] = []
-        folded.reserveCapacity(64)
-        var stemmed: [UInt8] = []
-        stemmed.reserveCapacity(64)
-        var position: Int32 = 0
+        // One stack allocation for the three scratch buffers: no heap traffic per call or word.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 255 + 512 + 1024) { scratch in
+            var buffers = TermScratch(
+                word: WordBuffer(storage: UnsafeMutableBufferPointer(rebasing: scratch[0..<255])),
+                stemmed: WordBuffer(storage: UnsafeMutableBufferPointer(rebasing: scratch[255..<767])),
+                folded: WordBuffer(storage: UnsafeMutableBufferPointer(rebasing: scratch[767...])))
+            segment(text, &buffers, body)
+        }
+    }
+
+    private func emit(
+        _ buffers: inout TermScratch, _ start: Int, _ end: Int,
+        _ body: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int32, _ utf8Start: Int, _ utf8End: Int) -> Void
+    ) {
+        let position = buffers.position
+        defer {
+            buffers.word.count = 0
+            buffers.position &+= 1
+        }
+        if !stopWords.isEmpty, stopWords.contains(String(decoding: buffers.word.bytes, as: UTF8.self)) { return }
+        let stem: UnsafeBufferPointer<UInt8>
+        if let stemmer {
+            stemmer.stem(utf8: buffers.word.bytes, into: &buffers.stemmed)
+            stem = buffers.stemmed.bytes
+        } else {
+            stem = buffers.word.bytes
+        }
+        if stem.contains(where: { $0 >= 0x80 }) {
+            buffers.folded.count = 0
+            foldDiacritics(stem, into: &buffers.folded)
+            if buffers.folded.count > 0 { body(buffers.folded.bytes, position, start, end) }
+        } else if !stem.isEmpty {
+            body(stem, position, start, end)
+        }
+    }
+
+    private func segment(
+        _ text: UnsafeBufferPointer<UInt8>, _ buffers: inout TermScratch,
+        _ body: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int32, _ utf8Start: Int, _ utf8End: Int) -> Void
+    ) {
         var index = 0
         let count = text.count
-
-        func emit(_ start: Int, _ end: Int) {
-            defer {
-                word.removeAll(keepingCapacity: true)
-                position &+= 1
-            }
-            if !stopWords.isEmpty, stopWords.contains(String(decoding: word, as: UTF8.self)) { return }
-            func handle(_ stem: UnsafeBufferPointer<UInt8>) {
-                if stem.contains(where: { $0 >= 0x80 }) {
-                    folded.removeAll(keepingCapacity: true)
-                    foldDiacritics(stem, into: &folded)
-                    if !folded.isEmpty { folded.withUnsafeBufferPointer { body($0, position, start, end) } }
-                } else if !stem.isEmpty {
-                    body(stem, position, start, end)
-                }
-            }
-            if let stemmer {
-                word.withUnsafeBufferPointer { stemmer.stem(utf8: $0, into: &stemmed) }
-                stemmed.withUnsafeBufferPointer(handle)
-            } else {
-                word.withUnsafeBufferPointer(handle)
-            }
-        }
-
         var wordStart = -1
         var lastWasDigit = false
         while index < count {
@@ -136,23 +150,23 @@ public struct StandardTextAnalyzer: TextAnalyzer {
             if byte < 0x80 {
                 if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) {
                     if wordStart < 0 { wordStart = index }
-                    word.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                    buffers.word.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
                     lastWasDigit = byte <= 0x39
                     index += 1
                     continue
                 }
                 if wordStart >= 0 {
                     if byte == 0x27, !apostropheSplits, !lastWasDigit, isWordStart(text, index + 1) {
-                        word.append(0x27)
+                        buffers.word.append(0x27)
                         index += 1
                         continue
                     }
-                    if (byte == 0x2E || byte == 0x2C), lastWasDigit, isDigit(text, index + 1) {
-                        word.append(byte)
+                    if byte == 0x2E || byte == 0x2C, lastWasDigit, isDigit(text, index + 1) {
+                        buffers.word.append(byte)
                         index += 1
                         continue
                     }
-                    emit(wordStart, index)
+                    emit(&buffers, wordStart, index, body)
                     wordStart = -1
                 }
                 index += 1
@@ -164,35 +178,35 @@ public struct StandardTextAnalyzer: TextAnalyzer {
                 break  // a mark with no base letter is not a word
             case .wordCharacter, .mark:
                 if wordStart < 0 { wordStart = index }
-                appendScalar(table.lowercase(scalar), to: &word)
+                buffers.word.appendScalar(table.lowercase(scalar))
                 lastWasDigit = false
             case .joiner:
                 break
             case .apostrophe:
                 if wordStart >= 0 {
                     if !apostropheSplits, !lastWasDigit, isWordStart(text, index + length) {
-                        word.append(0x27)
+                        buffers.word.append(0x27)
                     } else {
-                        emit(wordStart, index)
+                        emit(&buffers, wordStart, index, body)
                         wordStart = -1
                     }
                 }
             case .ideographic:
                 if wordStart >= 0 {
-                    emit(wordStart, index)
+                    emit(&buffers, wordStart, index, body)
                     wordStart = -1
                 }
-                appendScalar(scalar, to: &word)
-                emit(index, index + length)
+                buffers.word.appendScalar(scalar)
+                emit(&buffers, index, index + length, body)
             case .separator, .numericSeparator:
                 if wordStart >= 0 {
-                    emit(wordStart, index)
+                    emit(&buffers, wordStart, index, body)
                     wordStart = -1
                 }
             }
             index += length
         }
-        if wordStart >= 0 { emit(wordStart, count) }
+        if wordStart >= 0 { emit(&buffers, wordStart, count, body) }
     }
 
     @inline(__always)
@@ -209,7 +223,7 @@ public struct StandardTextAnalyzer: TextAnalyzer {
         return cls == .wordCharacter
     }
 
-    private func foldDiacritics(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    private func foldDiacritics(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout WordBuffer) {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -221,13 +235,13 @@ public struct StandardTextAnalyzer: TextAnalyzer {
             let (scalar, length) = decodeScalar(bytes, at: index)
             index += length
             if preserved.contains(scalar) || scalar >= ScalarTable.limit {
-                appendScalar(scalar, to: &output)
+                output.appendScalar(scalar)
                 continue
             }
             var packed = table.folded[Int(scalar)]
             if packed == ScalarTable.dropMark { continue }
             if packed == 0 {
-                appendScalar(scalar, to: &output)
+                output.appendScalar(scalar)
                 continue
             }
             while packed != 0 {
@@ -235,5 +249,62 @@ public struct StandardTextAnalyzer: TextAnalyzer {
                 packed >>= 8
             }
         }
+    }
+}
+
+/// The per-call scratch space of ``StandardTextAnalyzer/forEachTerm(inUTF8:_:)``.
+struct TermScratch {
+    var word: WordBuffer
+    var stemmed: WordBuffer
+    var folded: WordBuffer
+    var position: Int32 = 0
+}
+
+/// A byte buffer of fixed capacity over caller-owned memory; appends beyond the capacity
+/// are dropped (whole scalars only, so the content stays valid UTF-8).
+struct WordBuffer {
+    let storage: UnsafeMutableBufferPointer<UInt8>
+    var count = 0
+
+    init(storage: UnsafeMutableBufferPointer<UInt8>) { self.storage = storage }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: storage[0..<count]) }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        guard count < storage.count else { return }
+        storage[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        let length = min(bytes.count, storage.count - count)
+        guard length > 0, let source = bytes.baseAddress, let target = storage.baseAddress else { return }
+        (target + count).update(from: source, count: length)
+        count += length
+    }
+
+    @inline(__always)
+    mutating func appendScalar(_ value: UInt32) {
+        let length = value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+        guard count + length <= storage.count else { return }
+        switch length {
+        case 1:
+            storage[count] = UInt8(value)
+        case 2:
+            storage[count] = UInt8(0xC0 | (value >> 6))
+            storage[count + 1] = UInt8(0x80 | (value & 0x3F))
+        case 3:
+            storage[count] = UInt8(0xE0 | (value >> 12))
+            storage[count + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+            storage[count + 2] = UInt8(0x80 | (value & 0x3F))
+        default:
+            storage[count] = UInt8(0xF0 | (value >> 18))
+            storage[count + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+            storage[count + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+            storage[count + 3] = UInt8(0x80 | (value & 0x3F))
+        }
+        count += length
     }
 }
