@@ -70,6 +70,20 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Worst case for the stem cache: Snowball's English vocabulary (29k distinct words, from
+    // Debian snowball-data) as 20-word messages, so nearly every word runs the stemmer.
+    // Throughput × (bytes of the file / 1 MB) = MB/s; the file is 0.25 MB.
+    if let data = FileManager.default.contents(atPath: "/usr/share/snowball/data/english/voc.txt") {
+        let words = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let messages = stride(from: 0, to: words.count, by: 20).map {
+            words[$0..<min($0 + 20, words.count)].joined(separator: " ")
+        }
+        let english = AnalyzerRegistry.standard.analyzer(for: "en")
+        Benchmark("analyzer_tokens_en_distinct_vocabulary") { benchmark in
+            for text in messages { blackHole(english.tokens(in: text)) }
+        }
+    }
+
     // Segmentation and folding only (no stemmer): the analyzer's own cost.
     let neutralTexts = Workload.messages(language: "sv", totalBytes: 1_000_000)
     let neutral = AnalyzerRegistry.standard.neutral
