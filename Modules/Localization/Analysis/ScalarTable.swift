@@ -147,23 +147,3 @@ func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32
     }
     return (0xFFFD, 1)
 }
-
-/// Appends the UTF-8 encoding of `value` to `buffer`.
-@inline(__always)
-func appendScalar(_ value: UInt32, to buffer: inout [UInt8]) {
-    if value < 0x80 {
-        buffer.append(UInt8(value))
-    } else if value < 0x800 {
-        buffer.append(UInt8(0xC0 | (value >> 6)))
-        buffer.append(UInt8(0x80 | (value & 0x3F)))
-    } else if value < 0x10000 {
-        buffer.append(UInt8(0xE0 | (value >> 12)))
-        buffer.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-        buffer.append(UInt8(0x80 | (value & 0x3F)))
-    } else {
-        buffer.append(UInt8(0xF0 | (value >> 18)))
-        buffer.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-        buffer.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-        buffer.append(UInt8(0x80 | (value & 0x3F)))
-    }
-}
