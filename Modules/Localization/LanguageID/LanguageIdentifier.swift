@@ -104,35 +104,49 @@ struct NgramModel: Sendable {
     private let costs: [UInt8]
     private let mask: Int
 
-    /// Parses the generated model text. A malformed line is skipped (the text is generated
-    /// and compiled in, so that would be a build-script bug caught by the accuracy test).
+    /// Parses the generated model text (UTF-8 bytes, one pass). A malformed line is skipped
+    /// (the text is generated and compiled in, so that would be a build-script bug, caught
+    /// by the language-ID tests).
     init(text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        let languages = lines.popFirst().map { $0.split(separator: " ").map(String.init) } ?? []
+        var text = text
+        var languages: [String] = []
+        var entries: [UInt64] = []  // n-gram key per row
+        var costs: [UInt8] = []
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                lineStart = lineEnd + 1
+                if line.isEmpty { continue }
+                if languages.isEmpty {
+                    languages = String(decoding: line, as: UTF8.self).split(separator: " ").map(String.init)
+                    continue
+                }
+                guard let tab = line.firstIndex(of: 0x09), line.count - tab - 1 == languages.count * 2 else { continue }
+                var key: UInt64 = 0
+                var index = 0
+                while index < tab {
+                    let (scalar, length) = decodeScalar(UnsafeBufferPointer(rebasing: line[0..<tab]), at: index)
+                    index += length
+                    key = (key << 16) | UInt64(scalar == 0x5F ? 0x20 : min(scalar, 0xFFFF))
+                }
+                for hex in stride(from: tab + 1, to: line.count, by: 2) {
+                    costs.append(Self.nibble(line[hex]) << 4 | Self.nibble(line[hex + 1]))
+                }
+                entries.append(key)
+            }
+        }
         var capacity = 1
-        while capacity < lines.count * 2 { capacity <<= 1 }
+        while capacity < entries.count * 2 { capacity <<= 1 }
         var keys = [UInt64](repeating: 0, count: capacity)
         var rows = [Int32](repeating: -1, count: capacity)
-        var costs: [UInt8] = []
-        costs.reserveCapacity(lines.count * languages.count)
-        var row: Int32 = 0
-        for line in lines {
-            guard let tab = line.firstIndex(of: "\t") else { continue }
-            var key: UInt64 = 0
-            for scalar in line[..<tab].unicodeScalars {
-                let value = scalar == "_" ? 0x20 : min(scalar.value, 0xFFFF)
-                key = (key << 16) | UInt64(value)
-            }
-            let hex = Array(line[line.index(after: tab)...].utf8)
-            guard hex.count == languages.count * 2 else { continue }
-            for index in stride(from: 0, to: hex.count, by: 2) {
-                costs.append(UInt8(Self.nibble(hex[index]) << 4 | Self.nibble(hex[index + 1])))
-            }
+        for (row, key) in entries.enumerated() {
             var slot = Self.hash(key) & (capacity - 1)
             while rows[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
             keys[slot] = key
-            rows[slot] = row
-            row += 1
+            rows[slot] = Int32(row)
         }
         self.languages = languages
         self.keys = keys
