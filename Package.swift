@@ -34,13 +34,18 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // The Snowball reference stemmers, for search analysis.
-        .systemLibrary(name: "CStemmer", path: "Modules/CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        // The Snowball reference stemmers (libstemmer-dev ships no pkg-config file).
+        .systemLibrary(
+            name: "CStemmer",
+            path: "Modules/CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
         .target(name: "CustomerModel", path: "Modules/CustomerModel", swiftSettings: strictSwift6),
         .target(
             name: "Localization",
             dependencies: ["CLibXML2", "CStemmer"],
             path: "Modules/Localization",
+            exclude: ["LanguageID/MODEL-LICENSE.md"],
             swiftSettings: strictSwift6
         ),
         .target(

@@ -47,7 +47,7 @@ let package = Package(
         suite("IdentityResolution", ["CustomerModel"]),
         suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
         suite("SLAEvaluation", ["CustomerModel", "Policy"]),
-        suite("TextAnalysis", ["Localization"], extra: ["SupportWorkload"]),
+        suite("TextAnalysis", ["Localization"]),
     ],
     swiftLanguageModes: [.v6]
 )

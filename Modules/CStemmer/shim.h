@@ -1,0 +1,2 @@
+// The Snowball reference stemmers (Debian libstemmer-dev; no pkg-config file ships).
+#include <libstemmer.h>
