@@ -58,7 +58,9 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
         maxDuration: .seconds(10),
-        maxIterations: 20
+        maxIterations: 20,
+        // CI gates throughput only (scripts/benchmarks.sh), with room for a noisy shared machine.
+        thresholds: [.throughput: BenchmarkThresholds(relative: [.p90: 50.0])]
     )
 
     // One iteration analyzes 1 MB of messages: throughput (iterations/s) = MB/s.
