@@ -19,12 +19,17 @@ let package = Package(
         .library(name: "Conversation", targets: ["Conversation"]),
         .library(name: "Localization", targets: ["Localization"]),
         .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "StorageConformance", targets: ["StorageConformance"]),
+        .library(name: "SQLiteStorage", targets: ["SQLiteStorage"]),
         .library(name: "SupportDesk", targets: ["SupportDesk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         // YAML policy files (Policy only).
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // The embedded default store (SQLiteStorage only), on the system SQLite.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libxml2, for HTML e-mail bodies (its HTML parser) and XLIFF.
@@ -61,15 +66,29 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .target(
+            name: "Storage",
+            dependencies: ["CustomerModel", "Conversation", "Localization"],
+            path: "Modules/Storage",
+            swiftSettings: strictSwift6
+        ),
+        // The checks every store backend must pass, for backends' own test targets.
+        .target(name: "StorageConformance", dependencies: ["Storage"], path: "Modules/StorageConformance", swiftSettings: strictSwift6),
+        .target(
+            name: "SQLiteStorage",
+            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/SQLiteStorage",
+            swiftSettings: strictSwift6
+        ),
+        .target(
             name: "SupportDesk",
-            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy"],
+            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy", "Storage"],
             path: "Modules/SupportDesk",
             swiftSettings: strictSwift6
         ),
         .executableTarget(
             name: "shop-desk",
             dependencies: [
-                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk",
+                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk", "Storage", "SQLiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/ShopDesk",
@@ -80,6 +99,14 @@ let package = Package(
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], path: "Tests/PolicyTests"),
         .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk"], path: "Tests/SupportDeskTests"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance"], path: "Tests/StorageTests"),
+        // A child process for the crash test: ingests until the test kills it.
+        .executableTarget(name: "sqlite-crash-writer", dependencies: ["SQLiteStorage"], path: "Tests/SQLiteCrashWriter"),
+        .testTarget(
+            name: "SQLiteStorageTests",
+            dependencies: ["SQLiteStorage", "StorageConformance", "sqlite-crash-writer"],
+            path: "Tests/SQLiteStorageTests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

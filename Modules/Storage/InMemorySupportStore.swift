@@ -1,0 +1,118 @@
+import Conversation
+import CustomerModel
+import Foundation
+import Localization
+
+/// The reference store: everything in memory, nothing persisted. It defines what the
+/// protocols mean (the conformance suite runs against it first) and serves tests and
+/// short-lived hosts. Every method is atomic: an actor runs one at a time.
+public actor InMemorySupportStore: SupportStore {
+    private var parties: [PartyID: StoredParty] = [:]
+    private var messageRows: [MessageID: (cursor: Int64, message: SupportMessage, thread: ThreadID, account: PartyID?)] = [:]
+    private var order: [MessageID] = []
+    private var threads: [ThreadID: SupportThread] = [:]
+    private var eventRows: [SupportEvent] = []
+    private var articleRows: [String: KnowledgeArticle] = [:]
+    private var search: SupportSearch
+    private var nextCursor: Int64 = 1
+    private var nextArticle: UInt32 = 1
+    private var nextEvent: Int64 = 1
+
+    /// An empty store analyzing text with `analyzers`.
+    public init(analyzers: AnalyzerRegistry = .standard) {
+        search = SupportSearch(analyzers: analyzers)
+    }
+
+    public func upsertParty(_ party: StoredParty) throws(StorageError) { parties[party.id] = party }
+
+    public func party(_ id: PartyID) throws(StorageError) -> StoredParty? { parties[id] }
+
+    public func allParties() throws(StorageError) -> [StoredParty] { parties.values.sorted { $0.id < $1.id } }
+
+    public func ingest(_ record: IngestRecord) throws(StorageError) -> IngestOutcome {
+        if let existing = messageRows[record.message.id] { return .duplicate(existingThread: existing.thread) }
+        for party in record.parties { parties[party.id] = party }
+        let cursor = nextCursor
+        nextCursor += 1
+        messageRows[record.message.id] = (cursor, record.message, record.thread.id, record.account)
+        order.append(record.message.id)
+        threads[record.thread.id] = record.thread
+        let document = SearchDocument(message: record.message, thread: record.thread.id, account: record.account)
+        search.messages.add(document, number: UInt32(truncatingIfNeeded: cursor))
+        search.messages.setStatus(record.thread.status, of: record.thread.id)
+        return .stored(events: appendEvents(record.events))
+    }
+
+    public func message(_ id: MessageID) throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
+        messageRows[id].map { ($0.message, $0.thread) }
+    }
+
+    public func messages(after cursor: Int64, limit: Int) throws(StorageError)
+        -> [(cursor: Int64, message: SupportMessage, thread: ThreadID)]
+    {
+        // Cursors are positions + 1 in `order` until erasure removes rows, so search from there.
+        var result: [(cursor: Int64, message: SupportMessage, thread: ThreadID)] = []
+        for id in order {
+            guard let row = messageRows[id], row.cursor > cursor else { continue }
+            result.append((row.cursor, row.message, row.thread))
+            if result.count >= limit { break }
+        }
+        return result
+    }
+
+    public func messages(inThread thread: ThreadID) throws(StorageError) -> [SupportMessage] {
+        order.compactMap { id in messageRows[id].flatMap { $0.thread == thread ? $0.message : nil } }
+    }
+
+    public func thread(_ id: ThreadID) throws(StorageError) -> SupportThread? { threads[id] }
+
+    public func threads(ownedBy owner: PartyID) throws(StorageError) -> [SupportThread] {
+        threads.values.filter { $0.owner == owner }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func updateThread(_ thread: SupportThread, events: [NewSupportEvent]) throws(StorageError) -> [Int64] {
+        guard threads[thread.id] != nil else { throw .notFound("thread \(thread.id)") }
+        threads[thread.id] = thread
+        search.messages.setStatus(thread.status, of: thread.id)
+        return appendEvents(events)
+    }
+
+    public func append(_ events: [NewSupportEvent]) throws(StorageError) -> [Int64] { appendEvents(events) }
+
+    public func events(after sequence: Int64, limit: Int) throws(StorageError) -> [SupportEvent] {
+        Array(eventRows.lazy.filter { $0.sequence > sequence }.prefix(max(0, limit)))
+    }
+
+    public func search(_ query: SearchQuery) throws(StorageError) -> [SearchHit] {
+        try search.searchMessages(query) { key in
+            messageRows[MessageID(key)].map { row in
+                (SearchDocument(message: row.message, thread: row.thread, account: row.account), row.thread)
+            }
+        }
+    }
+
+    public func upsertArticle(_ article: KnowledgeArticle) throws(StorageError) {
+        let key = article.storageKey
+        if articleRows[key] != nil { search.articles.remove(keys: [key]) }
+        articleRows[key] = article
+        search.articles.add(SearchDocument(article: article), number: nextArticle)
+        nextArticle += 1
+    }
+
+    public func searchArticles(_ query: SearchQuery) throws(StorageError) -> [ArticleHit] {
+        try search.searchArticles(query) { articleRows[$0] }
+    }
+
+    public func suggestArticles(for message: SupportMessage, limit: Int) throws(StorageError) -> [ArticleHit] {
+        search.suggestArticles(for: message, limit: limit) { articleRows[$0] }
+    }
+
+    private func appendEvents(_ events: [NewSupportEvent]) -> [Int64] {
+        events.map { event in
+            let sequence = nextEvent
+            nextEvent += 1
+            eventRows.append(SupportEvent(sequence: sequence, at: event.at, thread: event.thread, party: event.party, kind: event.kind))
+            return sequence
+        }
+    }
+}
