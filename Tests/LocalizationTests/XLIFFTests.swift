@@ -213,6 +213,10 @@ struct XLIFFTests {
         let ampersand = "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"en\">\n<file id=\"f\">\n\n\n<unit id=\"u\"><segment><source>Fish & chips</source></segment></unit></file></xliff>"
         #expect(readError(ampersand)?.line == 5)
 
+        // The first error counts, not the last one libxml2 reports (premature end at line 7).
+        let firstError = readError("<xliff>\n<file>\n<unit>\n</file>\n\n\n")
+        #expect(firstError?.line == 4, "\(String(describing: firstError))")
+
         let truncated = "<?xml version=\"1.0\"?>\n<xliff version=\"2.0\">\n<file>\n<unit"
         #expect(readError(truncated)?.line == 4)
 
