@@ -109,12 +109,11 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// The rules' tuning.
     public let configuration: ThreadingConfiguration
 
-    // Message-ID nodes: every id seen, as a message or as a reference.
-    private var nodeIndex: [MessageFingerprint: Int32] = [:]
-    /// The thread slot a node is held for, or -1.
-    private var nodeThread: [Int32] = []
-    /// The message sequence number of a node, or -1 for an id only referenced so far.
-    private var nodeMessage: [Int32] = []
+    /// Message-ID nodes, every id seen as a message or as a reference, by
+    /// fingerprint; a node's number is its index in the table, and the entry
+    /// holds the thread slot the id is held for (`first`, or -1) and the
+    /// message's sequence number (`second`, or -1 for an id only referenced so far).
+    private var nodes = FingerprintTable()
 
     // Messages, by arrival sequence.
     private var messageNode: [Int32] = []
@@ -122,17 +121,16 @@ public struct HelpdeskThreading: ThreadingStrategy {
 
     // Threads, by slot; a thread's id is firstTicketNumber + the name of its set.
     private var threadSets = DisjointSets()
-    private var threadOwner: [Int32] = []
-    private var threadLastActivity: [Double] = []
-    private var threadIsActive: [Bool] = []
+    private var threads: [ThreadRecord] = []
 
-    // Parties.
-    private var partyIndex: [PartyID: Int32] = [:]
+    // Parties: a fingerprint of the id to a slot (`first`), checked against the id itself.
+    private var partyIndex = FingerprintTable()
     private var partyIDs: [PartyID] = []
     private var partyLatestThread: [Int32] = []
     /// B2B participants (stakeholders, as party slots) per thread slot; B2C threads have none.
     private var threadParticipants: [Int32: Set<Int32>] = [:]
-    private var subjectIndex: [SubjectKey: Int32] = [:]
+    /// (party, normalised subject) fingerprints to the party's latest thread with that subject (`first`).
+    private var subjectIndex = FingerprintTable()
 
     // Joins: automatic ones (header links) and agents' merges; splits.
     private var automaticJoins: [(Int32, Int32)] = []
@@ -143,9 +141,15 @@ public struct HelpdeskThreading: ThreadingStrategy {
     public private(set) var splits: [ThreadSplitRecord] = []
     private var splitMoves: [[(message: Int32, fromSlot: Int32)]] = []
 
-    private struct SubjectKey: Hashable {
-        let party: Int32
-        let subject: MessageFingerprint
+    /// What the engine keeps per thread slot, in one record so that a rule
+    /// reading a thread touches one cache line.
+    private struct ThreadRecord {
+        var lastActivity: Double
+        var owner: Int32
+        var isActive: Bool
+        /// Whether the slot was ever part of a join; a slot that never was is
+        /// its own set, so its name needs no look-up in `threadSets`.
+        var joined: Bool
     }
 
     /// An empty threading engine.
@@ -155,11 +159,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
 
     /// Reserves room for about `messages` messages.
     public mutating func reserveCapacity(messages: Int) {
-        nodeIndex.reserveCapacity(messages + messages / 4)
-        nodeThread.reserveCapacity(messages + messages / 4)
-        nodeMessage.reserveCapacity(messages + messages / 4)
+        let nodeCount = messages + messages / 4
+        if nodes.needsGrowth(adding: nodeCount - nodes.count) { remapNodes(nodes.grow(adding: nodeCount - nodes.count)) }
         messageNode.reserveCapacity(messages)
         messageSlot.reserveCapacity(messages)
+        threads.reserveCapacity(messages / 2)
+        threadSets.reserveCapacity(messages / 2)
     }
 
     /// The number of messages threaded.
@@ -171,113 +176,169 @@ public struct HelpdeskThreading: ThreadingStrategy {
     // MARK: Assigning
 
     public mutating func assign(_ message: borrowing SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment {
-        place(ThreadingFields(message), mayView: { directory.mayView($0, $1) })
+        withUnsafePointer(to: message) { pointer in
+            let decision = place(pointer, mayView: { directory.mayView($0, $1) })
+            return assignment(decision, pointer)
+        }
     }
 
     /// ``assign(_:directory:)`` for the B2C directory, compiled for it: a
     /// generic call across modules costs a copy of the message and dynamic
     /// dispatch per message, a third of the hot path.
     public mutating func assign(_ message: borrowing SupportMessage, directory: SingleBuyerDirectory) -> ThreadAssignment {
-        place(ThreadingFields(message), mayView: { directory.mayView($0, $1) })
+        withUnsafePointer(to: message) { pointer in
+            let decision = place(pointer, mayView: { directory.mayView($0, $1) })
+            return assignment(decision, pointer)
+        }
     }
 
     /// ``assign(_:directory:)`` for the B2B directory, compiled for it.
     public mutating func assign(_ message: borrowing SupportMessage, directory: AccountDirectory) -> ThreadAssignment {
-        place(ThreadingFields(message), mayView: { directory.mayView($0, $1) })
+        withUnsafePointer(to: message) { pointer in
+            let decision = place(pointer, mayView: { directory.mayView($0, $1) })
+            return assignment(decision, pointer)
+        }
     }
 
     /// Threads a batch in order (an import, a replay) and returns each
     /// message's thread at the time it was placed. Cheaper per message than
     /// calling ``assign(_:directory:)`` in a loop from another module.
     public mutating func assign(contentsOf messages: [SupportMessage], directory: some CustomerDirectory) -> [ThreadID] {
-        var threads: [ThreadID] = []
-        threads.reserveCapacity(messages.count)
+        var result: [ThreadID] = []
+        result.reserveCapacity(messages.count)
         let mayView: (Viewer, ConversationAccess) -> Bool = { directory.mayView($0, $1) }
         messages.withUnsafeBufferPointer { buffer in
             guard var cursor = buffer.baseAddress else { return }
             for _ in 0..<buffer.count {
-                threads.append(place(ThreadingFields(cursor), mayView: mayView).thread)
+                let slot = place(cursor, mayView: mayView).slot
+                result.append(threadID(slot))
                 cursor += 1
             }
         }
-        return threads
+        return result
     }
 
-    /// The rule chain. Not generic on purpose: a generic function takes the
-    /// message indirectly, which costs a copy of it per call.
-    private mutating func place(_ fields: ThreadingFields, mayView: (Viewer, ConversationAccess) -> Bool)
-        -> ThreadAssignment
+    /// A rule's decision as numbers; ``assignment(_:_:)`` renders it. Building
+    /// the evidence (which holds strings) only when asked keeps the batch path
+    /// free of retains: at a million messages each retain is a likely cache
+    /// miss that also stalls the ones behind it.
+    private struct Decision {
+        var slot: Int32
+        var rule: ThreadingRule
+        var evidence: EvidenceKind
+        var notes: [String]
+    }
+
+    private enum EvidenceKind {
+        case duplicate
+        case referencedEarlier
+        /// The position in In-Reply-To.
+        case inReplyTo(Int)
+        /// The position in References.
+        case references(Int)
+        case ticketTag(UInt64, fromOwner: Bool)
+        case subject(seconds: Double)
+        case continuation(seconds: Double)
+        case none
+    }
+
+    private func assignment(_ decision: Decision, _ message: UnsafePointer<SupportMessage>) -> ThreadAssignment {
+        let headers = message.pointee.headers
+        let evidence: ThreadingEvidence
+        switch decision.evidence {
+        case .duplicate: evidence = .duplicate(messageID: headers.messageID ?? message.pointee.id.rawValue)
+        case .referencedEarlier: evidence = .referencedEarlier(messageID: headers.messageID ?? message.pointee.id.rawValue)
+        case .inReplyTo(let position): evidence = .inReplyTo(headers.inReplyTo[position])
+        case .references(let position): evidence = .references(headers.references[position])
+        case .ticketTag(let ticket, let fromOwner): evidence = .ticketTag(ticket, fromOwner: fromOwner)
+        case .subject(let seconds): evidence = .subject(seconds: seconds)
+        case .continuation(let seconds):
+            evidence = .continuation(channel: message.pointee.channel, thread: threadID(decision.slot), seconds: seconds)
+        case .none: evidence = .none
+        }
+        return ThreadAssignment(thread: threadID(decision.slot), rule: decision.rule, because: evidence, notes: decision.notes)
+    }
+
+    /// The rule chain, reading the message in place (no copy of its fields).
+    private mutating func place(_ message: UnsafePointer<SupportMessage>, mayView: (Viewer, ConversationAccess) -> Bool)
+        -> Decision
     {
         let sequence = Int32(messageNode.count)
         var party: Int32 = -1
-        if let owner = fields.party { party = internParty(owner) }
-        let time = fields.sentAt.timeIntervalSinceReferenceDate
-        let ownID = fields.headers.messageID ?? fields.id.rawValue
-        let ownNode = internNode(MessageFingerprint(ownID))
+        if let owner = message.pointee.party { party = internParty(owner) }
+        let direction = message.pointee.direction
+        let time = message.pointee.sentAt.timeIntervalSinceReferenceDate
+        let inReplyToCount = min(message.pointee.headers.inReplyTo.count, 4)
+        let referenceCount = min(message.pointee.headers.references.count, max(configuration.maxReferences, 0))
+        if nodes.needsGrowth(adding: 1 + inReplyToCount + referenceCount) {
+            remapNodes(nodes.grow(adding: 1 + inReplyToCount + referenceCount))
+        }
+        let ownFingerprint = Self.fingerprint(message.pointee.headers.messageID ?? message.pointee.id.rawValue)
+        let ownNode = nodes.intern(ownFingerprint).index
         var notes: [String] = []
 
         // A message we have threaded already: a duplicate delivery.
-        if nodeMessage[Int(ownNode)] >= 0 {
-            let slot = nodeThread[Int(ownNode)]
+        if nodes[second: ownNode] >= 0 {
+            let slot = nodes[first: ownNode]
             record(sequence: sequence, node: ownNode, slot: slot, duplicate: true)
-            return ThreadAssignment(thread: threadID(slot), rule: .knownMessageID, because: .duplicate(messageID: ownID))
+            return Decision(slot: currentSlot(slot), rule: .knownMessageID, evidence: .duplicate, notes: [])
         }
 
         // 1. Headers.
         var chosen: Int32 = -1
-        var evidence = ThreadingEvidence.none
+        var evidence = EvidenceKind.none
         var rule = ThreadingRule.newThread
-        if nodeThread[Int(ownNode)] >= 0 {
-            let slot = currentSlot(nodeThread[Int(ownNode)])
-            if mayJoin(slot, party: party, fields: fields, mayView: mayView) {
+        if nodes[first: ownNode] >= 0 {
+            let slot = currentSlot(nodes[first: ownNode])
+            if mayJoin(slot, party: party, message: message, mayView: mayView) {
                 chosen = slot
                 rule = .knownMessageID
-                evidence = .referencedEarlier(messageID: ownID)
+                evidence = .referencedEarlier
             } else {
+                let ownID = message.pointee.headers.messageID ?? message.pointee.id.rawValue
                 notes.append("Message-ID <\(ownID)> is referenced in \(threadID(slot)), which the sender may not see")
             }
         }
-        let references = fields.headers.references.suffix(configuration.maxReferences)
         var referenceNodes = SmallNodeList()
         // In-Reply-To first: it names the direct parent, the best evidence to cite.
-        let inReplyTo = fields.headers.inReplyTo.prefix(4)
-        for position in 0..<(inReplyTo.count + references.count) {
-            let isInReplyTo = position < inReplyTo.count
-            let id = isInReplyTo
-                ? inReplyTo[inReplyTo.startIndex + position]
-                : references[references.endIndex - 1 - (position - inReplyTo.count)]
-            if id == ownID { continue }
-            let node = internNode(MessageFingerprint(id))
+        // References from the last (nearest the message) back, at most maxReferences.
+        let referencesTotal = message.pointee.headers.references.count
+        for position in 0..<(inReplyToCount + referenceCount) {
+            let isInReplyTo = position < inReplyToCount
+            let index = isInReplyTo ? position : referencesTotal - 1 - (position - inReplyToCount)
+            let fingerprint = isInReplyTo
+                ? Self.fingerprint(message.pointee.headers.inReplyTo[index])
+                : Self.fingerprint(message.pointee.headers.references[index])
+            if fingerprint == ownFingerprint { continue }
+            let node = nodes.intern(fingerprint).index
             referenceNodes.append(node)
-            let held = nodeThread[Int(node)]
+            let held = nodes[first: node]
             guard held >= 0 else { continue }
             let slot = currentSlot(held)
             if slot == chosen { continue }
-            guard mayJoin(slot, party: party, fields: fields, mayView: mayView) else {
+            guard mayJoin(slot, party: party, message: message, mayView: mayView) else {
+                let id = isInReplyTo ? message.pointee.headers.inReplyTo[index] : message.pointee.headers.references[index]
                 notes.append("reference <\(id)> points to \(threadID(slot)), which the sender may not see")
                 continue
             }
             if chosen < 0 {
                 chosen = slot
                 rule = .references
-                evidence = isInReplyTo ? .inReplyTo(id) : .references(id)
-            } else if threadOwner[Int(slot)] == threadOwner[Int(chosen)] {
+                evidence = isInReplyTo ? .inReplyTo(index) : .references(index)
+            } else if threads[Int(slot)].owner == threads[Int(chosen)].owner {
                 // Two threads turn out to be one conversation: join them.
                 automaticJoins.append((chosen, slot))
-                threadSets.union(chosen, slot)
-                let joined = currentSlot(chosen)
-                threadLastActivity[Int(joined)] = max(threadLastActivity[Int(chosen)], threadLastActivity[Int(slot)])
-                chosen = joined
+                chosen = join(chosen, slot)
             }
         }
 
         // 2. Ticket tag.
-        if chosen < 0, let ticket = TicketTag.find(in: fields.subject) {
+        if chosen < 0, let ticket = TicketTag.find(in: message.pointee.subject) {
             if let slot = slot(ofTicket: ticket) {
-                if mayJoin(slot, party: party, fields: fields, mayView: mayView) {
+                if mayJoin(slot, party: party, message: message, mayView: mayView) {
                     chosen = slot
                     rule = .ticketTag
-                    evidence = .ticketTag(ticket, fromOwner: isOwner(party, of: slot, person: fields.person))
+                    evidence = .ticketTag(ticket, fromOwner: isOwner(party, person: message.pointee.person))
                 } else {
                     notes.append("tag [#\(ticket)] ignored: the sender may not see that thread")
                 }
@@ -288,16 +349,17 @@ public struct HelpdeskThreading: ThreadingStrategy {
 
         // 3. Subject within party. The subject is read only when headers and tag
         // did not decide, or to index a new thread: most messages never pay for it.
-        var subjectKey: SubjectKey?
-        if chosen < 0, party >= 0, !fields.subject.isEmpty {
-            let (fingerprint, hadPrefix) = SubjectNormalizer.threadingKey(fields.subject)
+        var subjectKey: MessageFingerprint?
+        if chosen < 0, party >= 0, !message.pointee.subject.isEmpty {
+            let (fingerprint, hadPrefix) = SubjectNormalizer.threadingKey(message.pointee.subject)
             if let fingerprint {
-                let key = SubjectKey(party: party, subject: fingerprint)
+                let key = Self.subjectKey(party: party, subject: fingerprint)
                 subjectKey = key
-                if !referenceNodes.isEmpty || hadPrefix, let held = subjectIndex[key] {
-                    let slot = currentSlot(held)
-                    let age = time - threadLastActivity[Int(slot)]
-                    if age <= configuration.subjectWindow {
+                if !referenceNodes.isEmpty || hadPrefix, let entry = subjectIndex.find(key) {
+                    let slot = currentSlot(subjectIndex[first: entry])
+                    let age = time - threads[Int(slot)].lastActivity
+                    // The key holds the party; the owner check makes a fingerprint collision harmless.
+                    if age <= configuration.subjectWindow, threads[Int(slot)].owner == party {
                         chosen = slot
                         rule = .subject
                         evidence = .subject(seconds: age)
@@ -307,37 +369,34 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
 
         // 4. Channel continuation.
-        if chosen < 0, party >= 0, fields.channel.continuesConversations {
+        if chosen < 0, party >= 0, message.pointee.channel.continuesConversations {
             let latest = partyLatestThread[Int(party)]
             if latest >= 0 {
                 let slot = currentSlot(latest)
-                let age = time - threadLastActivity[Int(slot)]
-                if threadIsActive[Int(slot)], age >= 0, age <= configuration.continuationWindow {
+                let age = time - threads[Int(slot)].lastActivity
+                if threads[Int(slot)].isActive, age >= 0, age <= configuration.continuationWindow {
                     chosen = slot
                     rule = .channelContinuation
-                    evidence = .continuation(channel: fields.channel, thread: threadID(slot), seconds: age)
+                    evidence = .continuation(seconds: age)
                 }
             }
         }
 
         // 5. A new thread.
         if chosen < 0 {
-            chosen = threadSets.makeSet()
-            threadOwner.append(party)
-            threadLastActivity.append(time)
-            threadIsActive.append(true)
+            chosen = makeThread(owner: party, at: time)
             rule = .newThread
             evidence = .none
         }
 
         // Bookkeeping: the message, ids it referenced (held for this thread), the party's indexes.
         record(sequence: sequence, node: ownNode, slot: chosen, duplicate: false)
-        for index in 0..<referenceNodes.count where nodeThread[Int(referenceNodes[index])] < 0 {
-            nodeThread[Int(referenceNodes[index])] = chosen
+        for index in 0..<referenceNodes.count where nodes[first: referenceNodes[index]] < 0 {
+            nodes[first: referenceNodes[index]] = chosen
         }
-        if time > threadLastActivity[Int(chosen)] { threadLastActivity[Int(chosen)] = time }
-        if fields.direction == .inbound, !threadIsActive[Int(chosen)] { threadIsActive[Int(chosen)] = true }
-        if party >= 0, fields.direction == .inbound, let person = fields.person, person != fields.party {
+        if time > threads[Int(chosen)].lastActivity { threads[Int(chosen)].lastActivity = time }
+        if direction == .inbound, !threads[Int(chosen)].isActive { threads[Int(chosen)].isActive = true }
+        if party >= 0, direction == .inbound, let person = message.pointee.person, person != message.pointee.party {
             let personSlot = internParty(person)
             threadParticipants[chosen, default: []].insert(personSlot)
         }
@@ -345,55 +404,93 @@ public struct HelpdeskThreading: ThreadingStrategy {
             partyLatestThread[Int(party)] = chosen
             // Index new threads, and threads a subject-only message reached by another rule
             // (a later same-subject message then finds the thread it continues).
-            if let subjectKey, rule != .channelContinuation, rule != .subject { subjectIndex[subjectKey] = chosen }
+            if let subjectKey, rule != .channelContinuation, rule != .subject {
+                if subjectIndex.needsGrowth(adding: 1) { _ = subjectIndex.grow(adding: 1) }
+                subjectIndex[first: subjectIndex.intern(subjectKey).index] = chosen
+            }
         }
-        return ThreadAssignment(thread: threadID(chosen), rule: rule, because: evidence, notes: notes)
+        return Decision(slot: chosen, rule: rule, evidence: evidence, notes: notes)
+    }
+
+    /// A Message-ID's fingerprint, read from the string's bytes in place.
+    @inline(__always)
+    private static func fingerprint(_ id: borrowing String) -> MessageFingerprint {
+        if let fingerprint = id.utf8.withContiguousStorageIfAvailable({ MessageFingerprint($0) }) { return fingerprint }
+        return MessageFingerprint(copy id)
+    }
+
+    /// The subject index key: the normalised subject's fingerprint mixed with the party.
+    private static func subjectKey(party: Int32, subject: MessageFingerprint) -> MessageFingerprint {
+        var key = subject
+        key.mixIn(UInt64(UInt32(bitPattern: party)))
+        return key
+    }
+
+    private mutating func makeThread(owner: Int32, at time: Double) -> Int32 {
+        let slot = threadSets.makeSet()
+        threads.append(ThreadRecord(lastActivity: time, owner: owner, isActive: true, joined: false))
+        return slot
+    }
+
+    /// Joins two threads' sets; returns the joined set's name.
+    private mutating func join(_ a: Int32, _ b: Int32) -> Int32 {
+        threads[Int(a)].joined = true
+        threads[Int(b)].joined = true
+        threadSets.union(a, b)
+        let joined = currentSlot(a)
+        threads[Int(joined)].lastActivity = max(threads[Int(a)].lastActivity, threads[Int(b)].lastActivity)
+        return joined
+    }
+
+    private mutating func remapNodes(_ remap: [Int32]) {
+        for index in messageNode.indices { messageNode[index] = remap[Int(messageNode[index])] }
     }
 
     private mutating func record(sequence: Int32, node: Int32, slot: Int32, duplicate: Bool) {
         messageNode.append(node)
         messageSlot.append(slot)
         if !duplicate {
-            nodeMessage[Int(node)] = sequence
-            nodeThread[Int(node)] = slot
+            nodes[second: node] = sequence
+            nodes[first: node] = slot
         }
-    }
-
-    private mutating func internNode(_ fingerprint: MessageFingerprint) -> Int32 {
-        let new = Int32(nodeThread.count)
-        let node = Self.readOrInsert(&nodeIndex[fingerprint, default: new])
-        if node == new {
-            nodeThread.append(-1)
-            nodeMessage.append(-1)
-        }
-        return node
     }
 
     private mutating func internParty(_ party: PartyID) -> Int32 {
-        let new = Int32(partyIDs.count)
-        let slot = Self.readOrInsert(&partyIndex[party, default: new])
-        if slot == new {
-            partyIDs.append(party)
-            partyLatestThread.append(-1)
+        var key = Self.fingerprint(party.rawValue)
+        // A fingerprint collision between two parties must not make them one:
+        // each candidate is checked against the id, and a clash re-keys.
+        for attempt in 0..<8 as Range<UInt64> {
+            if partyIndex.needsGrowth(adding: 1) { _ = partyIndex.grow(adding: 1) }
+            let (entry, inserted) = partyIndex.intern(key)
+            if inserted {
+                let slot = Int32(partyIDs.count)
+                partyIndex[first: entry] = slot
+                partyIDs.append(party)
+                partyLatestThread.append(-1)
+                return slot
+            }
+            let slot = partyIndex[first: entry]
+            if partyIDs[Int(slot)] == party { return slot }
+            key.mixIn(0x5851_F42D_4C95_7F2D &+ attempt)
         }
-        return slot
+        preconditionFailure("eight 128-bit fingerprint collisions for one party id")
     }
-
-    private static func readOrInsert(_ value: inout Int32) -> Int32 { value }
 
     /// Whether a message from `party` may join thread `slot`: the desk's own
     /// messages may; a customer's may join their own threads; anyone else
     /// (another party, or a stakeholder of the owning account) only if the
     /// directory lets them see the thread.
-    private mutating func mayJoin(
-        _ slot: Int32, party: Int32, fields: ThreadingFields, mayView: (Viewer, ConversationAccess) -> Bool
+    private func mayJoin(
+        _ slot: Int32, party: Int32, message: UnsafePointer<SupportMessage>,
+        mayView: (Viewer, ConversationAccess) -> Bool
     ) -> Bool {
-        let owner = threadOwner[Int(slot)]
-        if fields.direction != .inbound { return owner < 0 || party < 0 || owner == party }
+        let owner = threads[Int(slot)].owner
+        if message.pointee.direction != .inbound { return owner < 0 || party < 0 || owner == party }
         guard owner >= 0, party >= 0 else { return owner < 0 && party < 0 }
-        let person = fields.person ?? fields.party
-        if owner == party, person == fields.party { return true }
-        guard let person else { return false }
+        if owner == party, message.pointee.person == nil || message.pointee.person == message.pointee.party {
+            return true
+        }
+        guard let person = message.pointee.person ?? message.pointee.party else { return false }
         var participants = Set<PartyID>()
         for member in threadSets.members(of: slot) {
             for participant in threadParticipants[member] ?? [] { participants.insert(partyIDs[Int(participant)]) }
@@ -402,12 +499,13 @@ public struct HelpdeskThreading: ThreadingStrategy {
     }
 
     /// Whether the sender is the thread's owner itself rather than a stakeholder of the owning account.
-    private func isOwner(_ party: Int32, of slot: Int32, person: PartyID?) -> Bool {
+    private func isOwner(_ party: Int32, person: PartyID?) -> Bool {
         guard let person, party >= 0 else { return true }
         return person == partyIDs[Int(party)]
     }
 
-    private func currentSlot(_ slot: Int32) -> Int32 { threadSets.name(of: slot) }
+    @inline(__always)
+    private func currentSlot(_ slot: Int32) -> Int32 { threads[Int(slot)].joined ? threadSets.name(of: slot) : slot }
 
     private func threadID(_ slot: Int32) -> ThreadID {
         ThreadID(configuration.firstTicketNumber &+ UInt64(currentSlot(slot)))
@@ -423,8 +521,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
     // MARK: Queries
 
     public func thread(of message: MessageID) -> ThreadID? {
-        guard let node = nodeIndex[MessageFingerprint(message.rawValue)] else { return nil }
-        let sequence = nodeMessage[Int(node)]
+        guard let node = nodes.find(Self.fingerprint(message.rawValue)) else { return nil }
+        let sequence = nodes[second: node]
         guard sequence >= 0 else { return nil }
         return threadID(messageSlot[Int(sequence)])
     }
@@ -435,7 +533,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// The party that owns a thread, if known.
     public func owner(of thread: ThreadID) -> PartyID? {
         guard let slot = slot(ofTicket: thread.rawValue) else { return nil }
-        let owner = threadOwner[Int(slot)]
+        let owner = threads[Int(slot)].owner
         return owner >= 0 ? partyIDs[Int(owner)] : nil
     }
 
@@ -444,7 +542,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// An inbound message that joins a thread by another rule reactivates it.
     public mutating func setActive(_ active: Bool, thread: ThreadID) throws(ThreadingError) {
         guard let slot = slot(ofTicket: thread.rawValue) else { throw .unknownThread(thread) }
-        threadIsActive[Int(slot)] = active
+        threads[Int(slot)].isActive = active
     }
 
     // MARK: Agents' merges and splits
@@ -461,14 +559,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         guard let a = slot(ofTicket: merged.rawValue) else { throw .unknownThread(merged) }
         guard let b = slot(ofTicket: into.rawValue) else { throw .unknownThread(into) }
         guard a != b else { throw .alreadyMerged(merged, into) }
-        guard threadOwner[Int(a)] == threadOwner[Int(b)] else { throw .differentOwners(merged, into) }
+        guard threads[Int(a)].owner == threads[Int(b)].owner else { throw .differentOwners(merged, into) }
         let record = ThreadMergeRecord(
             id: merges.count, merged: merged, into: into, agent: agent, reason: reason, at: date)
         merges.append(record)
         mergeEdges.append((a, b))
-        threadSets.union(a, b)
-        let joined = currentSlot(a)
-        threadLastActivity[Int(joined)] = max(threadLastActivity[Int(a)], threadLastActivity[Int(b)])
+        _ = join(a, b)
         return record
     }
 
@@ -481,6 +577,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         merges[id].undoneAt = date
         let (a, _) = mergeEdges[id]
         let active = mergeEdges.enumerated().filter { merges[$0.offset].isActive }.map(\.element)
+        // Slots stay marked `joined`: that only sends their names through `threadSets`.
         threadSets.rebuild(setOf: a, edges: automaticJoins + active)
     }
 
@@ -494,10 +591,10 @@ public struct HelpdeskThreading: ThreadingStrategy {
         guard let source = slot(ofTicket: thread.rawValue) else { throw .unknownThread(thread) }
         var sequences: [Int32] = []
         for message in messages {
-            guard let node = nodeIndex[MessageFingerprint(message.rawValue)], nodeMessage[Int(node)] >= 0 else {
+            guard let node = nodes.find(Self.fingerprint(message.rawValue)), nodes[second: node] >= 0 else {
                 throw .unknownMessage(message)
             }
-            let sequence = nodeMessage[Int(node)]
+            let sequence = nodes[second: node]
             guard currentSlot(messageSlot[Int(sequence)]) == source else { throw .unknownMessage(message) }
             sequences.append(sequence)
         }
@@ -505,15 +602,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         for slot in messageSlot where currentSlot(slot) == source { remaining += 1 }
         guard !sequences.isEmpty, sequences.count < remaining else { throw .invalidSplit(thread) }
 
-        let target = threadSets.makeSet()
-        threadOwner.append(threadOwner[Int(source)])
-        threadLastActivity.append(threadLastActivity[Int(source)])
-        threadIsActive.append(true)
+        let target = makeThread(owner: threads[Int(source)].owner, at: threads[Int(source)].lastActivity)
         var moves: [(message: Int32, fromSlot: Int32)] = []
         for sequence in sequences {
             moves.append((sequence, messageSlot[Int(sequence)]))
             messageSlot[Int(sequence)] = target
-            nodeThread[Int(messageNode[Int(sequence)])] = target
+            nodes[first: messageNode[Int(sequence)]] = target
         }
         let record = ThreadSplitRecord(
             id: splits.count, from: thread, to: threadID(target), messages: messages, agent: agent, reason: reason,
@@ -530,56 +624,19 @@ public struct HelpdeskThreading: ThreadingStrategy {
         splits[id].undoneAt = date
         for move in splitMoves[id] {
             messageSlot[Int(move.message)] = move.fromSlot
-            nodeThread[Int(messageNode[Int(move.message)])] = move.fromSlot
+            nodes[first: messageNode[Int(move.message)]] = move.fromSlot
         }
     }
 
     /// Bytes of state held, for capacity planning (arrays and hash tables at their capacity).
     public var approximateByteCount: Int {
-        let nodeEntry = MemoryLayout<MessageFingerprint>.stride + MemoryLayout<Int32>.stride
-        let tables = nodeIndex.capacity * nodeEntry + subjectIndex.capacity * (MemoryLayout<SubjectKey>.stride + 4)
-            + partyIndex.capacity * (MemoryLayout<PartyID>.stride + 4)
-        let arrays = (nodeThread.capacity + nodeMessage.capacity + messageNode.capacity + messageSlot.capacity) * 4
-            + threadSets.count * 16 + threadOwner.capacity * 4 + threadLastActivity.capacity * 8
-            + threadIsActive.capacity + partyIDs.capacity * 16
+        let entry = MemoryLayout<FingerprintTable.Entry>.stride
+        let tables = (nodes.capacity + subjectIndex.capacity + partyIndex.capacity) * entry
+        let arrays = (messageNode.capacity + messageSlot.capacity) * 4
+            + threadSets.count * 16 + threads.capacity * MemoryLayout<ThreadRecord>.stride
+            + partyIDs.capacity * MemoryLayout<PartyID>.stride
             + partyLatestThread.capacity * 4 + automaticJoins.capacity * 8
         return tables + arrays
-    }
-}
-
-/// The parts of a message threading reads. Built field by field, so the
-/// message's text, HTML and attachments are never touched: at a million
-/// messages, each retain of a field is a likely cache miss.
-struct ThreadingFields {
-    let id: MessageID
-    let headers: ThreadingHeaders
-    let subject: String
-    let party: PartyID?
-    let person: PartyID?
-    let channel: Channel
-    let direction: MessageDirection
-    let sentAt: Date
-
-    init(_ message: borrowing SupportMessage) {
-        id = message.id
-        headers = message.headers
-        subject = message.subject
-        party = message.party
-        person = message.person
-        channel = message.channel
-        direction = message.direction
-        sentAt = message.sentAt
-    }
-
-    init(_ message: UnsafePointer<SupportMessage>) {
-        id = message.pointee.id
-        headers = message.pointee.headers
-        subject = message.pointee.subject
-        party = message.pointee.party
-        person = message.pointee.person
-        channel = message.pointee.channel
-        direction = message.pointee.direction
-        sentAt = message.pointee.sentAt
     }
 }
 

@@ -8,8 +8,8 @@
 /// collision could still never join two parties' threads, which the owner check
 /// forbids independently.
 struct MessageFingerprint: Hashable {
-    let high: UInt64
-    let low: UInt64
+    private(set) var high: UInt64
+    private(set) var low: UInt64
 
     init<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         var h1: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
@@ -37,6 +37,13 @@ struct MessageFingerprint: Hashable {
     init(_ id: String) {
         var id = id
         self = id.withUTF8 { MessageFingerprint($0) }
+    }
+
+    /// Mixes `value` into both halves: a key derived from this one (a
+    /// subject's fingerprint within a party, say).
+    mutating func mixIn(_ value: UInt64) {
+        high = Self.mix(high ^ value, 0xBF58_476D_1CE4_E5B9)
+        low = Self.mix(low &+ value, 0x94D0_49BB_1331_11EB)
     }
 
     private static func mix(_ value: UInt64, _ multiplier: UInt64) -> UInt64 {
