@@ -22,6 +22,7 @@ public struct StandardTextAnalyzer: TextAnalyzer {
     /// Lower-case scalars that are kept as they are when folding diacritics.
     public let preserved: Set<UInt32>
     private let apostropheSplits: Bool
+    private let foldsFinnishSStems: Bool
     private let table = ScalarTable.shared
 
     /// Creates an analyzer for `language`, with an explicit stemmer and stop words.
@@ -36,6 +37,31 @@ public struct StandardTextAnalyzer: TextAnalyzer {
         self.stopWords = stopWords
         self.preserved = Set(Self.preservedLetters(for: language).unicodeScalars.map(\.value))
         self.apostropheSplits = language == "fr" || language == "it"
+        self.foldsFinnishSStems = language == "fi" && stemmer != nil
+    }
+
+    /// Finnish nouns in -us, -ys, -os, -ös (`tilaus` order, `palautus` return, `kysymys`
+    /// question) inflect on two other stems: -ukse- (`tilauksen`) and -u- (`tilausta`).
+    /// Snowball's Finnish stemmer leaves all three apart (`tilaus`, `tilauks`, `tilau`), so a
+    /// search for `palautus` would miss `palautuksen`. The analyzer folds a stem ending in
+    /// vowel + `s` or vowel + `ks` (vowel u, y, o, ö; stem of 5+ bytes) to the bare vowel
+    /// stem (`tilau`). The stemmer itself stays Snowball's, byte for byte; this is a step of
+    /// the analyzer after it. See docs/Localization-analysis.md.
+    static func foldFinnishSStem(_ stem: inout WordBuffer) {
+        var end = stem.count
+        guard end >= 5 else { return }
+        let bytes = stem.storage
+        if bytes[end - 1] == UInt8(ascii: "s"), bytes[end - 2] == UInt8(ascii: "k") {
+            end -= 2
+        } else if bytes[end - 1] == UInt8(ascii: "s") {
+            end -= 1
+        } else {
+            return
+        }
+        let last = bytes[end - 1]
+        let backVowel = last == UInt8(ascii: "u") || last == UInt8(ascii: "y") || last == UInt8(ascii: "o")
+        let oUmlaut = end >= 2 && bytes[end - 2] == 0xC3 && last == 0xB6
+        if (backVowel || oUmlaut) && end >= 3 { stem.count = end }
     }
 
     /// The letters of `language`'s alphabet that folding keeps (lower case).
@@ -123,6 +149,7 @@ public struct StandardTextAnalyzer: TextAnalyzer {
         let stem: UnsafeBufferPointer<UInt8>
         if let stemmer {
             stemmer.stem(utf8: buffers.word.bytes, into: &buffers.stemmed)
+            if foldsFinnishSStems { Self.foldFinnishSStem(&buffers.stemmed) }
             stem = buffers.stemmed.bytes
         } else {
             stem = buffers.word.bytes
