@@ -92,42 +92,61 @@ public final class SQLiteSupportStore: SupportStore {
     // MARK: Messages and threads
 
     public func ingest(_ record: IngestRecord) async throws(StorageError) -> IngestOutcome {
-        let outcome = try await write { db -> IngestOutcome in
-            if let existing = try Row.fetchOne(db, sql: "SELECT thread FROM message WHERE id = ?", arguments: [record.message.id.rawValue]) {
-                return .duplicate(existingThread: ThreadID(UInt64(try Self.int64(existing, "thread"))))
-            }
-            for party in record.parties { try Self.save(party, db) }
-            try Self.save(record.thread, db)
-            let document = SearchDocument(message: record.message, thread: record.thread.id, account: record.account)
-            let length = self.state.withLock { $0.search.messages.analyzedLength(of: document) }
-            var stored = record.message
-            stored.subject = ""
-            stored.text = ""
-            try db.execute(
-                sql: """
-                    INSERT INTO message (id, thread, party, account, sent_at, language, channel, search_length, subject, text, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.message.id.rawValue, Int64(record.thread.id.rawValue), record.message.party?.rawValue,
-                    record.account?.rawValue, record.message.sentAt.timeIntervalSince1970, record.message.language,
-                    record.message.channel.searchName, length, record.message.subject, record.message.text,
-                    try Self.encode(stored),
-                ])
-            let doc = db.lastInsertedRowID
-            let sequences = try Self.append(record.events, db)
-            // Still inside the transaction, so index order is commit order.
-            self.state.withLock { state in
-                state.search.messages.add(document, number: UInt32(truncatingIfNeeded: doc))
-                state.search.messages.setStatus(record.thread.status, of: record.thread.id)
-                state.sinceCheckpoint += 1
-            }
-            return .stored(events: sequences)
+        let outcome = try await write { db in
+            self.reloadSearchOnRollback(db)
+            return try self.insert(record, db)
         }
+        try await checkpointIfDue()
+        return outcome
+    }
+
+    public func ingest(contentsOf records: [IngestRecord]) async throws(StorageError) -> [IngestOutcome] {
+        let outcomes = try await write { db in
+            self.reloadSearchOnRollback(db)
+            return try records.map { try self.insert($0, db) }
+        }
+        try await checkpointIfDue()
+        return outcomes
+    }
+
+    private func checkpointIfDue() async throws(StorageError) {
         if options.checkpointInterval > 0, state.withLock({ $0.sinceCheckpoint >= options.checkpointInterval }) {
             try await checkpointSearchIndex()
         }
-        return outcome
+    }
+
+    /// Inserts one message's rows and indexes it; runs inside the caller's write transaction.
+    private func insert(_ record: IngestRecord, _ db: Database) throws -> IngestOutcome {
+        if let existing = try Row.fetchOne(db, sql: "SELECT thread FROM message WHERE id = ?", arguments: [record.message.id.rawValue]) {
+            return .duplicate(existingThread: ThreadID(UInt64(try Self.int64(existing, "thread"))))
+        }
+        for party in record.parties { try Self.save(party, db) }
+        try Self.save(record.thread, db)
+        let document = SearchDocument(message: record.message, thread: record.thread.id, account: record.account)
+        let length = state.withLock { $0.search.messages.analyzedLength(of: document) }
+        var stored = record.message
+        stored.subject = ""
+        stored.text = ""
+        try db.execute(
+            sql: """
+                INSERT INTO message (id, thread, party, account, sent_at, language, channel, search_length, subject, text, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.message.id.rawValue, Int64(record.thread.id.rawValue), record.message.party?.rawValue,
+                record.account?.rawValue, record.message.sentAt.timeIntervalSince1970, record.message.language,
+                record.message.channel.searchName, length, record.message.subject, record.message.text,
+                try Self.encode(stored),
+            ])
+        let doc = db.lastInsertedRowID
+        let sequences = try Self.append(record.events, db)
+        // Indexed inside the transaction, so index order is commit order (a rollback reloads).
+        state.withLock { state in
+            state.search.messages.add(document, number: UInt32(truncatingIfNeeded: doc))
+            state.search.messages.setStatus(record.thread.status, of: record.thread.id)
+            state.sinceCheckpoint += 1
+        }
+        return .stored(events: sequences)
     }
 
     public func message(_ id: MessageID) async throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
@@ -181,6 +200,7 @@ public final class SQLiteSupportStore: SupportStore {
 
     public func updateThread(_ thread: SupportThread, events: [NewSupportEvent]) async throws(StorageError) -> [Int64] {
         try await write { db in
+            self.reloadSearchOnRollback(db)
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM thread WHERE id = ?", arguments: [Int64(thread.id.rawValue)]) != nil else {
                 throw StorageError.notFound("thread \(thread.id)")
             }
@@ -225,6 +245,7 @@ public final class SQLiteSupportStore: SupportStore {
 
     public func upsertArticle(_ article: KnowledgeArticle) async throws(StorageError) {
         try await write { db in
+            self.reloadSearchOnRollback(db)
             let key = article.storageKey
             try db.execute(sql: "DELETE FROM article WHERE key = ?", arguments: [key])
             let document = SearchDocument(article: article)
@@ -264,6 +285,7 @@ public final class SQLiteSupportStore: SupportStore {
     /// watermark up to the last indexed message.
     public func checkpointSearchIndex() async throws(StorageError) {
         try await write { db in
+            self.reloadSearchOnRollback(db)
             let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
             try self.state.withLock { state throws in
                 try Self.writePostings(&state.search.messages, collection: "message", watermark: watermark, db)
@@ -288,6 +310,17 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     // MARK: Loading
+
+    /// The search index is changed inside write transactions, so that its order is commit
+    /// order. Should a transaction roll back (an I/O error, a full disk), the index is
+    /// reloaded from what the file holds, and never keeps entries of rows that do not exist.
+    private func reloadSearchOnRollback(_ db: Database) {
+        let analyzers = options.analyzers
+        db.afterNextTransaction(onCommit: { _ in }, onRollback: { db in
+            guard let reloaded = try? Self.loadSearch(db, analyzers: analyzers) else { return }
+            self.state.withLock { $0 = SearchState(search: reloaded) }
+        })
+    }
 
     private static func loadSearch(_ db: Database, analyzers: AnalyzerRegistry) throws -> SupportSearch {
         var search = SupportSearch(analyzers: analyzers)

@@ -43,6 +43,14 @@ public actor InMemorySupportStore: SupportStore {
         return .stored(events: appendEvents(record.events))
     }
 
+    public func ingest(contentsOf records: [IngestRecord]) throws(StorageError) -> [IngestOutcome] {
+        // An actor method runs to completion without interleaving, so the batch is atomic.
+        var outcomes: [IngestOutcome] = []
+        outcomes.reserveCapacity(records.count)
+        for record in records { outcomes.append(try ingest(record)) }
+        return outcomes
+    }
+
     public func message(_ id: MessageID) throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
         messageRows[id].map { ($0.message, $0.thread) }
     }

@@ -40,6 +40,9 @@ public protocol ConversationStore: Sendable {
     /// for search. Idempotent on the message id: a second ingest of the same id writes nothing
     /// and returns ``IngestOutcome/duplicate(existingThread:)``.
     func ingest(_ record: IngestRecord) async throws(StorageError) -> IngestOutcome
+    /// Stores many messages (an import) in one transaction: all of them or, on an error,
+    /// none. Duplicates inside or outside the batch are skipped like ``ingest(_:)`` skips them.
+    func ingest(contentsOf records: [IngestRecord]) async throws(StorageError) -> [IngestOutcome]
     /// The message with this id and the thread it is in.
     func message(_ id: MessageID) async throws(StorageError) -> (message: SupportMessage, thread: ThreadID)?
     /// Messages in ingest order, after the cursor (0 for the start), at most `limit`; the cursor

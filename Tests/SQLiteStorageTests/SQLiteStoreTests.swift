@@ -118,3 +118,24 @@ struct SQLiteStoreTests {
         #expect(try await store.search(SearchQuery("parcel", limit: 1000)).count == 201)
     }
 }
+
+@Suite("SQLite batch ingest")
+struct SQLiteBatchTests {
+    @Test func aFailingBatchWritesNothingAndIndexesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteSupportStore(path: directory.path("batch.sqlite"))
+        let good = message("good-1@shop", party: "c-1", text: "goodbatch parcel one")
+        var bad = message("bad@shop", party: "c-1", text: "goodbatch broken")
+        bad.sentAt = Date(timeIntervalSince1970: .nan)  // sent_at NOT NULL: SQLite stores NaN as NULL
+        let later = message("good-2@shop", party: "c-1", text: "goodbatch parcel two")
+        await #expect(throws: StorageError.self) {
+            _ = try await store.ingest(contentsOf: [record(good, thread: 1), record(bad, thread: 2), record(later, thread: 3)])
+        }
+        #expect(try await store.message("good-1@shop") == nil)
+        #expect(try await store.search(SearchQuery("goodbatch")).isEmpty)
+        // The numbers the rolled-back rows had are handed out again; the index takes them.
+        let outcomes = try await store.ingest(contentsOf: [record(good, thread: 1), record(later, thread: 3)])
+        #expect(outcomes.count == 2)
+        #expect(Set(try await store.search(SearchQuery("goodbatch")).map(\.message.rawValue)) == ["good-1@shop", "good-2@shop"])
+    }
+}
