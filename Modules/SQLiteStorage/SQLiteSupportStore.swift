@@ -92,18 +92,16 @@ public final class SQLiteSupportStore: SupportStore {
     // MARK: Messages and threads
 
     public func ingest(_ record: IngestRecord) async throws(StorageError) -> IngestOutcome {
-        let outcome = try await write { db in
-            self.reloadSearchOnRollback(db)
-            return try self.insert(record, db)
+        let outcome = try await indexWrite { db in
+            try self.insert(record, db)
         }
         try await checkpointIfDue()
         return outcome
     }
 
     public func ingest(contentsOf records: [IngestRecord]) async throws(StorageError) -> [IngestOutcome] {
-        let outcomes = try await write { db in
-            self.reloadSearchOnRollback(db)
-            return try records.map { try self.insert($0, db) }
+        let outcomes = try await indexWrite { db in
+            try records.map { try self.insert($0, db) }
         }
         try await checkpointIfDue()
         return outcomes
@@ -199,8 +197,7 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     public func updateThread(_ thread: SupportThread, events: [NewSupportEvent]) async throws(StorageError) -> [Int64] {
-        try await write { db in
-            self.reloadSearchOnRollback(db)
+        try await indexWrite { db in
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM thread WHERE id = ?", arguments: [Int64(thread.id.rawValue)]) != nil else {
                 throw StorageError.notFound("thread \(thread.id)")
             }
@@ -244,8 +241,7 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     public func upsertArticle(_ article: KnowledgeArticle) async throws(StorageError) {
-        try await write { db in
-            self.reloadSearchOnRollback(db)
+        try await indexWrite { db in
             let key = article.storageKey
             try db.execute(sql: "DELETE FROM article WHERE key = ?", arguments: [key])
             let document = SearchDocument(article: article)
@@ -284,8 +280,7 @@ public final class SQLiteSupportStore: SupportStore {
     /// Writes the changed posting lists to the file, in one transaction, and moves the
     /// watermark up to the last indexed message.
     public func checkpointSearchIndex() async throws(StorageError) {
-        try await write { db in
-            self.reloadSearchOnRollback(db)
+        try await indexWrite { db in
             let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
             try self.state.withLock { state throws in
                 try Self.writePostings(&state.search.messages, collection: "message", watermark: watermark, db)
@@ -310,17 +305,6 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     // MARK: Loading
-
-    /// The search index is changed inside write transactions, so that its order is commit
-    /// order. Should a transaction roll back (an I/O error, a full disk), the index is
-    /// reloaded from what the file holds, and never keeps entries of rows that do not exist.
-    private func reloadSearchOnRollback(_ db: Database) {
-        let analyzers = options.analyzers
-        db.afterNextTransaction(onCommit: { _ in }, onRollback: { db in
-            guard let reloaded = try? Self.loadSearch(db, analyzers: analyzers) else { return }
-            self.state.withLock { $0 = SearchState(search: reloaded) }
-        })
-    }
 
     private static func loadSearch(_ db: Database, analyzers: AnalyzerRegistry) throws -> SupportSearch {
         var search = SupportSearch(analyzers: analyzers)
@@ -477,6 +461,27 @@ public final class SQLiteSupportStore: SupportStore {
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.read(body) } catch let error as StorageError { throw error } catch {
+            throw .backend(String(describing: error))
+        }
+    }
+
+    /// A write that also changes the search index. The index changes inside the transaction,
+    /// so its order is commit order; should the transaction fail (an I/O error, a full disk,
+    /// a constraint), the index is reloaded from what the file holds — inside a write, so no
+    /// other write is half done — and never keeps entries of rows that do not exist.
+    private func indexWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do { return try await pool.write(body) } catch {
+            let analyzers = options.analyzers
+            do {
+                try await pool.write { db in
+                    let reloaded = try Self.loadSearch(db, analyzers: analyzers)
+                    self.state.withLock { $0 = SearchState(search: reloaded) }
+                }
+            } catch {
+                // The file cannot even be read: searches go on with the index as it is,
+                // and the next open reloads it.
+            }
+            if let error = error as? StorageError { throw error }
             throw .backend(String(describing: error))
         }
     }

@@ -133,9 +133,11 @@ struct SQLiteBatchTests {
         }
         #expect(try await store.message("good-1@shop") == nil)
         #expect(try await store.search(SearchQuery("goodbatch")).isEmpty)
-        // The numbers the rolled-back rows had are handed out again; the index takes them.
-        let outcomes = try await store.ingest(contentsOf: [record(good, thread: 1), record(later, thread: 3)])
+        // The numbers the rolled-back rows had are handed out again, to other messages;
+        // the index takes them and holds nothing of the rolled-back ones.
+        let fresh = message("fresh@shop", party: "c-1", text: "goodbatch fresh")
+        let outcomes = try await store.ingest(contentsOf: [record(later, thread: 3), record(fresh, thread: 4)])
         #expect(outcomes.count == 2)
-        #expect(Set(try await store.search(SearchQuery("goodbatch")).map(\.message.rawValue)) == ["good-1@shop", "good-2@shop"])
+        #expect(Set(try await store.search(SearchQuery("goodbatch")).map(\.message.rawValue)) == ["good-2@shop", "fresh@shop"])
     }
 }
