@@ -45,6 +45,8 @@ let package = Package(
             path: "Modules/CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        // A cache prefetch hint (a static inline C function; nothing to link).
+        .systemLibrary(name: "CPrefetch", path: "Modules/CPrefetch"),
         .target(name: "CustomerModel", path: "Modules/CustomerModel", swiftSettings: strictSwift6),
         .target(
             name: "Localization",
@@ -55,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Conversation",
-            dependencies: ["CustomerModel", "CLibXML2"],
+            dependencies: ["CustomerModel", "CLibXML2", "CPrefetch"],
             path: "Modules/Conversation",
             swiftSettings: strictSwift6
         ),

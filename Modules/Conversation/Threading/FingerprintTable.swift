@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// An open-addressing hash table keyed by 128-bit fingerprints, with two
 /// 32-bit values stored beside each key, so one lookup is one cache line.
 ///
@@ -57,6 +59,15 @@ struct FingerprintTable {
                 if entry.high == 0, entry.low == 0 { return nil }
                 index = (index + 1) & mask
             }
+        }
+    }
+
+    /// Hints the cache line where `key`'s probe starts.
+    @inline(__always)
+    func prefetch(_ key: MessageFingerprint) {
+        let (_, low) = Self.normalized(key)
+        entries.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { supportkit_prefetch(base + (Int(truncatingIfNeeded: low) & mask)) }
         }
     }
 
