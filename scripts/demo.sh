@@ -3,12 +3,25 @@
 # packages, then threads the example mailbox (Examples/data/shop.mbox: Swedish,
 # Finnish, German, Italian, Danish and English customers, a desk reply, a
 # client that dropped its reply headers, a stranger who copied a ticket tag)
-# and prints, per message, its thread, its customer and why it landed there.
+# and prints, per message, its thread, its customer and why it landed there;
+# then ingests it into the embedded SQLite store (the default backend) and
+# searches it in the customers' languages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --product shop-desk
-.build/debug/shop-desk demo
+desk=.build/debug/shop-desk
+$desk demo
 echo
 echo "== shop-desk thread Examples/data/shop.mbox --explain"
-.build/debug/shop-desk thread Examples/data/shop.mbox --desk-address support@shop.example --first-ticket 1001 --explain "$@"
+$desk thread Examples/data/shop.mbox --desk-address support@shop.example --first-ticket 1001 --explain "$@"
+store="$(mktemp -d)/shop-desk.sqlite"
+echo
+echo "== shop-desk ingest Examples/data/shop.mbox --store $store (twice: the second run stores nothing new)"
+$desk ingest Examples/data/shop.mbox --store "$store" --desk-address support@shop.example --first-ticket 1001
+$desk ingest Examples/data/shop.mbox --store "$store" --desk-address support@shop.example --first-ticket 1001
+for query in 'returnera' 'palautus' '"order status"' 'paket*'; do
+  echo
+  echo "== shop-desk search '$query' --format text"
+  $desk search "$query" --store "$store" --format text
+done

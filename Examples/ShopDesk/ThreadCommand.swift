@@ -79,13 +79,26 @@ struct ThreadCommand: ParsableCommand {
 struct JSONLines {
     private var buffer: [UInt8] = []
 
+    /// A JSON value of a line.
+    enum Value {
+        case string(String)
+        case number(Double)
+    }
+
     mutating func write(_ fields: [(String, String)]) {
+        write(fields.map { ($0.0, Value.string($0.1)) })
+    }
+
+    mutating func write(_ fields: [(String, Value)]) {
         buffer.append(UInt8(ascii: "{"))
         for (index, (key, value)) in fields.enumerated() {
             if index > 0 { buffer.append(contentsOf: ", ".utf8) }
             append(key)
             buffer.append(contentsOf: ": ".utf8)
-            append(value)
+            switch value {
+            case .string(let text): append(text)
+            case .number(let number): buffer.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
+            }
         }
         buffer.append(contentsOf: "}\n".utf8)
         if buffer.count > 1 << 16 { flush() }

@@ -55,19 +55,53 @@ public struct ShopMailDesk: Sendable {
     ///
     /// - Throws: ``DeskIntakeError/unparsable(path:offset:_:)``; the desk is unchanged then.
     public mutating func take(_ raw: RawMail, receivedAt: Date = Date()) throws(DeskIntakeError) -> DeskIntake {
+        let read = try self.read(raw, receivedAt: receivedAt)
+        let assignment = threading.assign(read.message, directory: directory)
+        return DeskIntake(message: read.message, assignment: assignment, warnings: read.warnings)
+    }
+
+    /// A mail read and its customer resolved, not yet threaded.
+    public struct ReadMail: Sendable {
+        /// The message, with its party and person set when the customer is known.
+        public var message: SupportMessage
+        /// Repairs the mail parser made.
+        public var warnings: [MailWarning]
+        /// The customer this mail created, if its sender (or recipient) was new.
+        public var newCustomer: Customer?
+    }
+
+    /// Parses one mail and resolves its customer (creating one for a new address), without
+    /// threading it: a store checks for a duplicate in between.
+    ///
+    /// - Throws: ``DeskIntakeError/unparsable(path:offset:_:)``; the desk is unchanged then.
+    public mutating func read(_ raw: RawMail, receivedAt: Date = Date()) throws(DeskIntakeError) -> ReadMail {
         let mail: MailMessage
         do { mail = try parser.parse(raw.bytes) } catch { throw .unparsable(path: raw.path, offset: raw.offset, error) }
         let author = mail.from.first.flatMap { try? ContactPoint.email($0.address) }
         let outbound = author.map { deskAddresses.contains($0) } ?? false
         var message = SupportMessage(mail: mail, receivedAt: receivedAt, direction: outbound ? .outbound : .inbound)
         let customerAddress = outbound ? mail.to.first.flatMap { try? ContactPoint.email($0.address) } : author
+        var newCustomer: Customer?
         if let customerAddress {
+            let known = directory.customers.count
             let party = customer(for: customerAddress, name: outbound ? mail.to.first?.name : mail.from.first?.name, at: receivedAt)
+            if directory.customers.count > known { newCustomer = directory.customers[party] }
             message.party = party
             message.person = party
         }
-        let assignment = threading.assign(message, directory: directory)
-        return DeskIntake(message: message, assignment: assignment, warnings: mail.warnings)
+        return ReadMail(message: message, warnings: mail.warnings, newCustomer: newCustomer)
+    }
+
+    /// Threads a message that ``read(_:receivedAt:)`` returned.
+    public mutating func thread(_ message: SupportMessage) -> ThreadAssignment {
+        threading.assign(message, directory: directory)
+    }
+
+    /// Puts a stored customer back into the directory (when a desk is reopened over a store).
+    /// A customer already present is left as it is.
+    public mutating func restore(_ customer: Customer, at date: Date) {
+        guard directory.customers[customer.id] == nil else { return }
+        try? directory.add(customer, at: date)
     }
 
     /// The customer holding `address`, created if nobody does.
