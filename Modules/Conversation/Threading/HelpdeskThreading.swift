@@ -215,10 +215,17 @@ public struct HelpdeskThreading: ThreadingStrategy {
             // message's ids, their strings and their table entries are cache
             // misses, which the CPU only overlaps with work on the message
             // itself. Hinting them a few messages ahead overlaps them with the
-            // messages in between. Stages: the header arrays and own id (16
-            // ahead), the referenced ids' bytes (8 ahead), their table entries (4 ahead).
+            // messages in between. Stages: the message (24 ahead), its header
+            // arrays and own id (16), the referenced ids' bytes (8), their
+            // table entries (4).
             let count = buffer.count
+            let stride = MemoryLayout<SupportMessage>.stride
             for index in 0..<count {
+                if index + 24 < count {
+                    // The message itself (a few hundred bytes, one field per line or so).
+                    let raw = UnsafeRawPointer(base + index + 24)
+                    for line in Swift.stride(from: 0, to: stride, by: 64) { supportkit_prefetch(raw + line) }
+                }
                 if index + 16 < count { Self.prefetchArrays(base + index + 16, offsets: arrays) }
                 if index + 8 < count { Self.prefetchIDBytes(base + index + 8) }
                 if index + 4 < count { prefetchEntries(base + index + 4) }
@@ -244,7 +251,11 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// it is read as a hint only, since a prefetch of a wrong address is harmless.
     @inline(__always)
     private static func prefetchArrays(_ message: UnsafePointer<SupportMessage>, offsets: (references: Int, inReplyTo: Int)?) {
-        prefetchBytes(message.pointee.headers.messageID ?? message.pointee.id.rawValue)
+        if message.pointee.headers.messageID == nil {
+            prefetchBytes(message.pointee.id.rawValue)
+        } else if let address = message.pointee.headers.messageID?.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) {
+            address.map { supportkit_prefetch($0) }
+        }
         guard let offsets else { return }
         let raw = UnsafeRawPointer(message)
         if let buffer = UnsafeRawPointer(bitPattern: raw.load(fromByteOffset: offsets.references, as: UInt.self)) {
@@ -257,37 +268,35 @@ public struct HelpdeskThreading: ThreadingStrategy {
     }
 
     /// Hints the bytes of the ids the message refers to (the arrays are cached by now).
+    /// Elements are read through the pointer, as in `place`: a local copy of
+    /// an array or string would retain it, which is the very cache miss to hide.
     @inline(__always)
     private static func prefetchIDBytes(_ message: UnsafePointer<SupportMessage>) {
-        message.pointee.headers.inReplyTo.withUnsafeBufferPointer { ids in
-            guard let base = ids.baseAddress else { return }
-            for index in 0..<min(ids.count, 2) { prefetchBytes((base + index).pointee) }
+        for index in 0..<min(message.pointee.headers.inReplyTo.count, 2) {
+            prefetchBytes(message.pointee.headers.inReplyTo[index])
         }
-        message.pointee.headers.references.withUnsafeBufferPointer { ids in
-            guard let base = ids.baseAddress else { return }
-            for index in max(0, ids.count - 4)..<ids.count { prefetchBytes((base + index).pointee) }
-        }
+        let references = message.pointee.headers.references.count
+        for index in max(0, references - 4)..<references { prefetchBytes(message.pointee.headers.references[index]) }
     }
 
     /// Hints the table entries of the message's ids and its party (the bytes are cached by now).
     @inline(__always)
     private func prefetchEntries(_ message: UnsafePointer<SupportMessage>) {
-        nodes.prefetch(Self.fingerprint(message.pointee.headers.messageID ?? message.pointee.id.rawValue))
-        message.pointee.headers.inReplyTo.withUnsafeBufferPointer { ids in
-            guard let base = ids.baseAddress else { return }
-            for index in 0..<min(ids.count, 2) { nodes.prefetch(Self.fingerprint((base + index).pointee)) }
+        nodes.prefetch(Self.ownFingerprint(message))
+        for index in 0..<min(message.pointee.headers.inReplyTo.count, 2) {
+            nodes.prefetch(Self.fingerprint(message.pointee.headers.inReplyTo[index]))
         }
-        message.pointee.headers.references.withUnsafeBufferPointer { ids in
-            guard let base = ids.baseAddress else { return }
-            for index in max(0, ids.count - 4)..<ids.count { nodes.prefetch(Self.fingerprint((base + index).pointee)) }
+        let references = message.pointee.headers.references.count
+        for index in max(0, references - 4)..<references {
+            nodes.prefetch(Self.fingerprint(message.pointee.headers.references[index]))
         }
         if let party = message.pointee.party { partyIndex.prefetch(Self.fingerprint(party.rawValue)) }
     }
 
     @inline(__always)
     private static func prefetchBytes(_ string: borrowing String) {
-        _ = string.utf8.withContiguousStorageIfAvailable { bytes in
-            if let address = bytes.baseAddress { supportkit_prefetch(address) }
+        if let address = string.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) {
+            address.map { supportkit_prefetch($0) }
         }
     }
 
@@ -346,7 +355,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         if nodes.needsGrowth(adding: 1 + inReplyToCount + referenceCount) {
             remapNodes(nodes.grow(adding: 1 + inReplyToCount + referenceCount))
         }
-        let ownFingerprint = Self.fingerprint(message.pointee.headers.messageID ?? message.pointee.id.rawValue)
+        let ownFingerprint = Self.ownFingerprint(message)
         let ownNode = nodes.intern(ownFingerprint).index
         var notes: [String] = []
 
@@ -379,9 +388,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         for position in 0..<(inReplyToCount + referenceCount) {
             let isInReplyTo = position < inReplyToCount
             let index = isInReplyTo ? position : referencesTotal - 1 - (position - inReplyToCount)
-            let fingerprint = isInReplyTo
-                ? Self.fingerprint(message.pointee.headers.inReplyTo[index])
-                : Self.fingerprint(message.pointee.headers.references[index])
+            let fingerprint: MessageFingerprint
+            if isInReplyTo {
+                fingerprint = Self.fingerprint(message.pointee.headers.inReplyTo[index])
+            } else {
+                fingerprint = Self.fingerprint(message.pointee.headers.references[index])
+            }
             if fingerprint == ownFingerprint { continue }
             let node = nodes.intern(fingerprint).index
             referenceNodes.append(node)
@@ -490,6 +502,19 @@ public struct HelpdeskThreading: ThreadingStrategy {
     private static func fingerprint(_ id: borrowing String) -> MessageFingerprint {
         if let fingerprint = id.utf8.withContiguousStorageIfAvailable({ MessageFingerprint(contiguous: $0) }) { return fingerprint }
         return MessageFingerprint(copy id)
+    }
+
+    /// The fingerprint of the message's own id: its Message-ID, else the desk's id.
+    /// Read through the pointer without `??`, which would copy (retain) the string.
+    @inline(__always)
+    private static func ownFingerprint(_ message: UnsafePointer<SupportMessage>) -> MessageFingerprint {
+        if message.pointee.headers.messageID == nil { return fingerprint(message.pointee.id.rawValue) }
+        if let fingerprint = message.pointee.headers.messageID?.utf8.withContiguousStorageIfAvailable({
+            MessageFingerprint(contiguous: $0)
+        }) {
+            return fingerprint
+        }
+        return MessageFingerprint(message.pointee.headers.messageID ?? "")
     }
 
     /// The subject index key: the normalised subject's fingerprint mixed with the party.
