@@ -100,7 +100,9 @@ let package = Package(
         .testTarget(name: "ConversationTests", dependencies: ["Conversation"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], path: "Tests/PolicyTests"),
-        .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk", "SQLiteStorage"], path: "Tests/SupportDeskTests"),
+        .testTarget(
+            name: "SupportDeskTests", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization"],
+            path: "Tests/SupportDeskTests"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance"], path: "Tests/StorageTests"),
         // A child process for the crash test: ingests until the test kills it.
         .executableTarget(name: "sqlite-crash-writer", dependencies: ["SQLiteStorage"], path: "Tests/SQLiteCrashWriter"),

@@ -181,6 +181,15 @@ public struct RecordAction: Hashable, Sendable, Codable {
     public var action: PrivacyAction
     /// Why (the article or rule).
     public var reason: String
+
+    /// An action (decisions make these; hosts and tests may too).
+    public init(recordID: String, party: PartyID, category: PersonalDataCategory, action: PrivacyAction, reason: String) {
+        self.recordID = recordID
+        self.party = party
+        self.category = category
+        self.action = action
+        self.reason = reason
+    }
 }
 
 /// A record left untouched, and why.

@@ -34,7 +34,7 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let options: Options
     private let state: Mutex<SearchState>
 
@@ -127,11 +127,12 @@ public final class SQLiteSupportStore: SupportStore {
         stored.text = ""
         try db.execute(
             sql: """
-                INSERT INTO message (id, thread, party, account, sent_at, language, channel, search_length, subject, text, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO message (id, thread, party, person, account, sent_at, language, channel, search_length, subject, text, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 record.message.id.rawValue, Int64(record.thread.id.rawValue), record.message.party?.rawValue,
+                record.message.person?.rawValue,
                 record.account?.rawValue, record.message.sentAt.timeIntervalSince1970, record.message.language,
                 record.message.channel.searchName, length, record.message.subject, record.message.text,
                 try Self.encode(stored),
@@ -219,15 +220,20 @@ public final class SQLiteSupportStore: SupportStore {
             try Row.fetchAll(
                 db, sql: "SELECT sequence, at, thread, party, body FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [sequence, max(0, limit)]
-            ).map { row in
-                let thread = Int64.fromDatabaseValue(row["thread"]).map { ThreadID(UInt64($0)) }
-                let party = String.fromDatabaseValue(row["party"]).map(PartyID.init)
-                return SupportEvent(
-                    sequence: try Self.int64(row, "sequence"),
-                    at: Date(timeIntervalSince1970: Double.fromDatabaseValue(row["at"]) ?? 0),
-                    thread: thread, party: party, kind: try Self.decode(SupportEventKind.self, row, "body"))
-            }
+            ).map(Self.event)
         }
+    }
+
+    static func event(_ row: Row) throws -> SupportEvent {
+        SupportEvent(
+            sequence: try int64(row, "sequence"), at: Date(timeIntervalSince1970: Double.fromDatabaseValue(row["at"]) ?? 0),
+            thread: Int64.fromDatabaseValue(row["thread"]).map { ThreadID(UInt64($0)) },
+            party: String.fromDatabaseValue(row["party"]).map(PartyID.init), kind: try decode(SupportEventKind.self, row, "body"))
+    }
+
+    /// Runs `body` on the search state under its lock (for the erasure extension).
+    func withSearch<T>(_ body: (inout SupportSearch) throws -> T) rethrows -> T {
+        try state.withLock { try body(&$0.search) }
     }
 
     // MARK: Search
@@ -361,7 +367,7 @@ public final class SQLiteSupportStore: SupportStore {
         return index
     }
 
-    private static func writePostings(_ index: inout InvertedIndex, collection: String, watermark: Int64, _ db: Database) throws {
+    static func writePostings(_ index: inout InvertedIndex, collection: String, watermark: Int64, _ db: Database) throws {
         for term in index.persistedDirtyTerms() {
             if term.count == 0 {
                 try db.execute(sql: "DELETE FROM search_postings WHERE collection = ? AND term = ?", arguments: [collection, term.term])
@@ -400,20 +406,20 @@ public final class SQLiteSupportStore: SupportStore {
         return try? decode(KnowledgeArticle.self, row, "body")
     }
 
-    private static func message(_ row: Row) throws -> SupportMessage {
+    static func message(_ row: Row) throws -> SupportMessage {
         var message = try decode(SupportMessage.self, row, "body")
         message.subject = try string(row, "subject")
         message.text = try string(row, "text")
         return message
     }
 
-    private static func save(_ party: StoredParty, _ db: Database) throws {
+    static func save(_ party: StoredParty, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO party (id, account, body) VALUES (?, ?, ?)",
             arguments: [party.id.rawValue, party.accountID?.rawValue, try encode(party)])
     }
 
-    private static func save(_ thread: SupportThread, _ db: Database) throws {
+    static func save(_ thread: SupportThread, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO thread (id, owner, status, created_at, body) VALUES (?, ?, ?, ?, ?)",
             arguments: [
@@ -434,32 +440,32 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
-    private static func encode(_ value: some Encodable) throws -> Data {
+    static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return try encoder.encode(value)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T {
         guard let data = Data.fromDatabaseValue(row[column]) else { throw StorageError.corrupt("\(column) is not a blob") }
         do { return try JSONDecoder().decode(type, from: data) } catch {
             throw StorageError.corrupt("\(T.self) in column \(column): \(error)")
         }
     }
 
-    private static func string(_ row: Row, _ column: String) throws -> String {
+    static func string(_ row: Row, _ column: String) throws -> String {
         guard let value = String.fromDatabaseValue(row[column]) else { throw StorageError.corrupt("\(column) is not text") }
         return value
     }
 
-    private static func int64(_ row: Row, _ column: String) throws -> Int64 {
+    static func int64(_ row: Row, _ column: String) throws -> Int64 {
         guard let value = Int64.fromDatabaseValue(row[column]) else { throw StorageError.corrupt("\(column) is not an integer") }
         return value
     }
 
     // MARK: Error mapping
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.read(body) } catch let error as StorageError { throw error } catch {
             throw .backend(String(describing: error))
         }
@@ -469,7 +475,7 @@ public final class SQLiteSupportStore: SupportStore {
     /// so its order is commit order; should the transaction fail (an I/O error, a full disk,
     /// a constraint), the index is reloaded from what the file holds — inside a write, so no
     /// other write is half done — and never keeps entries of rows that do not exist.
-    private func indexWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    func indexWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.write(body) } catch {
             let analyzers = options.analyzers
             do {
@@ -486,7 +492,7 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.write(body) } catch let error as StorageError { throw error } catch {
             throw .backend(String(describing: error))
         }

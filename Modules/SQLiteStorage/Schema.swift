@@ -31,6 +31,7 @@ enum Schema {
                         id TEXT NOT NULL UNIQUE,
                         thread INTEGER NOT NULL,
                         party TEXT,
+                        person TEXT,
                         account TEXT,
                         sent_at REAL NOT NULL,
                         language TEXT,
@@ -42,6 +43,7 @@ enum Schema {
                     );
                     CREATE INDEX message_thread ON message(thread, doc);
                     CREATE INDEX message_party ON message(party);
+                    CREATE INDEX message_person ON message(person);
 
                     CREATE TABLE event (
                         sequence INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -124,3 +124,80 @@ public actor InMemorySupportStore: SupportStore {
         }
     }
 }
+
+extension InMemorySupportStore {
+    public func personalRecords(of party: PartyID) throws(StorageError) -> [PersonalRecord] {
+        allPersonalRecords().filter { $0.party == party }
+    }
+
+    public func personalRecords(lastActiveBefore date: Date) throws(StorageError) -> [PersonalRecord] {
+        allPersonalRecords().filter { $0.lastActivityAt < date }
+    }
+
+    public func apply(_ changes: [PersonalDataChange]) throws(StorageError) {
+        // Check every id first: all or nothing.
+        for change in changes {
+            guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { throw .notFound(change.recordID) }
+            let known: Bool
+            switch kind {
+            case "party": known = parties[PartyID(key)] != nil
+            case "message": known = messageRows[MessageID(key)] != nil
+            case "thread": known = UInt64(key).map { threads[ThreadID($0)] != nil } ?? false
+            default: known = Int64(key).map { sequence in eventRows.contains { $0.sequence == sequence } } ?? false
+            }
+            guard known else { throw .notFound(change.recordID) }
+        }
+        var unindexed: [String] = []
+        for change in changes {
+            guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
+            let delete = change.action == .delete
+            switch kind {
+            case "party":
+                let removed = parties.removeValue(forKey: PartyID(key))
+                if !delete, let removed {
+                    let kept = StoredParty.anonymised(removed)
+                    parties[kept.id] = kept
+                }
+            case "message":
+                let id = MessageID(key)
+                unindexed.append(key)
+                if delete {
+                    messageRows[id] = nil
+                    order.removeAll { $0 == id }
+                } else if var row = messageRows[id] {
+                    row.message = row.message.anonymised
+                    messageRows[id] = row
+                }
+            case "thread":
+                guard let number = UInt64(key) else { continue }
+                threads[ThreadID(number)] = delete ? nil : threads[ThreadID(number)]?.anonymised
+            default:
+                guard let sequence = Int64(key), let position = eventRows.firstIndex(where: { $0.sequence == sequence }) else { continue }
+                if delete { eventRows.remove(at: position) } else { eventRows[position].party = PersonalDataChange.anonymousParty }
+            }
+        }
+        search.messages.remove(keys: unindexed)
+    }
+
+    private func allPersonalRecords() -> [PersonalRecord] {
+        var records: [PersonalRecord] = []
+        var activity: [PartyID: (first: Date, last: Date)] = [:]
+        for id in order {
+            guard let row = messageRows[id] else { continue }
+            for party in Set([row.message.party, row.message.person].compactMap { $0 }) {
+                records.append(PersonalRecordID.record(row.message, party: party))
+                let span = activity[party] ?? (row.message.sentAt, row.message.receivedAt)
+                activity[party] = (min(span.first, row.message.sentAt), max(span.last, row.message.receivedAt))
+            }
+        }
+        for party in parties.values {
+            let span = activity[party.id] ?? (Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 0))
+            var record = PersonalRecordID.record(party, at: span.first)
+            record.lastActivityAt = span.last
+            records.append(record)
+        }
+        records += threads.values.map(PersonalRecordID.record)
+        records += eventRows.compactMap { event in event.party.map { PersonalRecordID.record(event, party: $0) } }
+        return records.sorted { $0.id < $1.id }
+    }
+}

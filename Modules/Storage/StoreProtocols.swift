@@ -85,4 +85,4 @@ public protocol SearchIndex: Sendable {
 
 /// Everything a desk stores. A backend conforms once; hosts hold `any SupportStore`
 /// or a concrete store. Run ``StorageConformance`` against every implementation.
-public protocol SupportStore: PartyStore, ConversationStore, EventLog, SearchIndex {}
+public protocol SupportStore: PartyStore, ConversationStore, EventLog, SearchIndex, PersonalDataStore {}

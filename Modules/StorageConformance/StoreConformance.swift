@@ -63,6 +63,9 @@ public enum StoreConformance {
         ConformanceCheck(name: "search_snippets_highlight", body: searchSnippets),
         ConformanceCheck(name: "hostile_queries_are_contained", body: hostileQueries),
         ConformanceCheck(name: "knowledge_base_search_and_suggestions", body: knowledgeBase),
+        ConformanceCheck(name: "erasure_deletes_every_trace_of_a_party", body: erasureDeletes),
+        ConformanceCheck(name: "anonymisation_keeps_facts_drops_text", body: anonymisation),
+        ConformanceCheck(name: "privacy_changes_are_all_or_nothing", body: privacyAtomicity),
     ]
 
     /// Queries that try to break out of a search syntax into a backend's (FTS5 MATCH, SQL,
@@ -372,5 +375,79 @@ public enum StoreConformance {
         try await store.upsertArticle(changed)
         try expect.that(try await store.searchArticles(SearchQuery("delivery")).isEmpty, "replaced article's old text still found")
         try expect.that(try await store.searchArticles(SearchQuery("same day")).map(\.id) == ["shipping"], "replaced article's new text not found")
+    }
+
+    // MARK: Privacy
+
+    static func privacyFixture(_ store: any SupportStore) async throws {
+        try await store.upsertParty(.customer(Customer(id: "c-anna", profile: PartyProfile(displayName: "Anna Kvarnbäck"))))
+        try await store.upsertParty(.customer(Customer(id: "c-bob", profile: PartyProfile(displayName: "Bob Byrne"))))
+        try await ingest([
+            message("anna-1@shop", party: "c-anna", subject: "Zephyrine jacket", text: "My zephyrine jacket from Kvarnbäcksgatan 7 is torn", minutes: 0),
+            message("anna-2@shop", party: "c-anna", subject: "Re: Zephyrine jacket", text: "Any news about the zephyrine return?", minutes: 60),
+            message("bob-1@shop", party: "c-bob", subject: "Lamp", text: "My quillon lamp arrived with a zephyrine scratch", minutes: 30),
+        ], into: store, thread: { [1, 1, 2][$0] })
+    }
+
+    static func erasureDeletes(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+        try await privacyFixture(store)
+        let records = try await store.personalRecords(of: "c-anna")
+        let ids = Set(records.map(\.id))
+        try expect.that(ids.isSuperset(of: ["party:c-anna", "message:anna-1@shop", "message:anna-2@shop", "thread:1"]),
+            "Anna's records: \(ids.sorted())")
+        try expect.that(records.filter { $0.category == "auditLog" }.count == 2, "Anna's events: \(ids.sorted())")
+        try expect.that(!ids.contains("message:bob-1@shop") && !ids.contains("thread:2"), "Bob's records listed as Anna's")
+        try expect.that(records.first { $0.id == "message:anna-1@shop" }?.fields["text"]?.contains("Kvarnbäcksgatan") == true,
+            "export fields lack the text")
+        try expect.that(records.first { $0.id == "party:c-anna" }?.lastActivityAt == base.addingTimeInterval(3600),
+            "profile's last activity is not the last message")
+        try await store.apply(records.map { PersonalDataChange(recordID: $0.id, action: .delete) })
+        try expect.that(try await store.personalRecords(of: "c-anna").isEmpty, "records left after erasure")
+        try expect.that(try await store.party("c-anna") == nil, "party left")
+        try expect.that(try await store.message("anna-1@shop") == nil, "message left")
+        try expect.that(try await store.thread(ThreadID(1)) == nil, "thread left")
+        try expect.that(try await store.events(after: 0, limit: 100).allSatisfy { $0.party != "c-anna" }, "events left")
+        try expect.that(try await keys(store.search(SearchQuery("zephyrine"))) == ["bob-1@shop"], "search still finds Anna")
+        try expect.that(try await keys(store.search(SearchQuery("kvarnbäcksgatan"))).isEmpty, "search finds Anna's street")
+        let bobsMessage = try await store.message("bob-1@shop")
+        let bob = try await store.party("c-bob")
+        try expect.that(bobsMessage != nil && bob != nil, "Bob was touched")
+    }
+
+    static func anonymisation(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+        try await privacyFixture(store)
+        try await store.apply([
+            PersonalDataChange(recordID: "message:anna-1@shop", action: .anonymise),
+            PersonalDataChange(recordID: "thread:1", action: .anonymise),
+            PersonalDataChange(recordID: "party:c-anna", action: .anonymise),
+        ])
+        let kept = try await store.message("anna-1@shop")?.message
+        try expect.that(kept?.text == PersonalDataChange.redacted && kept?.subject == PersonalDataChange.redacted, "text kept: \(String(describing: kept))")
+        try expect.that(kept?.party == PersonalDataChange.anonymousParty && kept?.sentAt == base, "facts or party wrong")
+        try expect.that(try await store.thread(ThreadID(1))?.owner == PersonalDataChange.anonymousParty, "thread owner kept")
+        try expect.that(try await store.thread(ThreadID(1))?.subject == PersonalDataChange.redacted, "thread subject kept")
+        try expect.that(try await store.party("c-anna") == nil, "party kept under its id (an address, often)")
+        try expect.that(try await store.allParties().contains { $0.profile.displayName == PersonalDataChange.redacted },
+            "anonymised party row missing")
+        try expect.that(try await keys(store.search(SearchQuery("torn"))).isEmpty, "anonymised text still searchable")
+        try expect.that(try await keys(store.search(SearchQuery("zephyrine return"))) == ["anna-2@shop"], "other message lost")
+    }
+
+    static func privacyAtomicity(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+        try await privacyFixture(store)
+        do {
+            try await store.apply([
+                PersonalDataChange(recordID: "message:anna-1@shop", action: .delete),
+                PersonalDataChange(recordID: "message:nope@shop", action: .delete),
+            ])
+            try expect.that(false, "an unknown record was accepted")
+        } catch let error as StorageError {
+            try expect.that(error == .notFound("message:nope@shop"), "error \(error)")
+        }
+        try expect.that(try await store.message("anna-1@shop") != nil, "a refused batch deleted a message")
+        try expect.that(try await keys(store.search(SearchQuery("torn"))) == ["anna-1@shop"], "a refused batch changed the index")
+        let old = try await store.personalRecords(lastActiveBefore: base.addingTimeInterval(45 * 60))
+        try expect.that(old.contains { $0.id == "message:anna-1@shop" } && old.contains { $0.id == "message:bob-1@shop" }
+            && !old.contains { $0.id == "message:anna-2@shop" }, "retention candidates: \(old.map(\.id))")
     }
 }

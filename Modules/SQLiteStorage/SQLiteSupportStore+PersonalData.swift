@@ -1,0 +1,125 @@
+import Conversation
+import CustomerModel
+import Foundation
+import GRDB
+import Storage
+
+extension SQLiteSupportStore {
+    public func personalRecords(of party: PartyID) async throws(StorageError) -> [PersonalRecord] {
+        try await read { db in try Self.personalRecords(db, of: party) }
+    }
+
+    public func personalRecords(lastActiveBefore date: Date) async throws(StorageError) -> [PersonalRecord] {
+        try await read { db in try Self.personalRecords(db, of: nil).filter { $0.lastActivityAt < date } }
+    }
+
+    /// Applies the changes in one transaction, removes the messages from the search index and
+    /// rewrites its posting lists in the same transaction, then checkpoints the write-ahead log
+    /// into the file and truncates it. With `secure_delete` on, SQLite zeroes deleted cells and
+    /// freed pages, so no byte of the removed text stays in the file or the log.
+    public func apply(_ changes: [PersonalDataChange]) async throws(StorageError) {
+        try await indexWrite { db in
+            for change in changes where try !Self.exists(change.recordID, db) { throw StorageError.notFound(change.recordID) }
+            var unindexed: [String] = []
+            for change in changes {
+                guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
+                let delete = change.action == .delete
+                switch kind {
+                case "party":
+                    guard let row = try Row.fetchOne(db, sql: "SELECT body FROM party WHERE id = ?", arguments: [key]) else { continue }
+                    let party = try Self.decode(StoredParty.self, row, "body")
+                    try db.execute(sql: "DELETE FROM party WHERE id = ?", arguments: [key])
+                    if !delete { try Self.save(StoredParty.anonymised(party), db) }
+                case "message":
+                    unindexed.append(key)
+                    if delete {
+                        try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [key])
+                    } else if let row = try Row.fetchOne(db, sql: "SELECT subject, text, body FROM message WHERE id = ?", arguments: [key]) {
+                        var anonymised = try Self.message(row).anonymised
+                        let subject = anonymised.subject
+                        let text = anonymised.text
+                        anonymised.subject = ""
+                        anonymised.text = ""
+                        try db.execute(
+                            sql: "UPDATE message SET party = ?, person = ?, account = NULL, subject = ?, text = ?, body = ? WHERE id = ?",
+                            arguments: [
+                                PersonalDataChange.anonymousParty.rawValue, PersonalDataChange.anonymousParty.rawValue, subject, text,
+                                try Self.encode(anonymised), key,
+                            ])
+                    }
+                case "thread":
+                    guard let number = Int64(key) else { continue }
+                    if delete {
+                        try db.execute(sql: "DELETE FROM thread WHERE id = ?", arguments: [number])
+                    } else if let row = try Row.fetchOne(db, sql: "SELECT body FROM thread WHERE id = ?", arguments: [number]) {
+                        try Self.save(try Self.decode(SupportThread.self, row, "body").anonymised, db)
+                    }
+                default:
+                    guard let sequence = Int64(key) else { continue }
+                    if delete {
+                        try db.execute(sql: "DELETE FROM event WHERE sequence = ?", arguments: [sequence])
+                    } else {
+                        try db.execute(sql: "UPDATE event SET party = ? WHERE sequence = ?",
+                            arguments: [PersonalDataChange.anonymousParty.rawValue, sequence])
+                    }
+                }
+            }
+            let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
+            try self.withSearch { search throws in
+                search.messages.remove(keys: unindexed)
+                try Self.writePostings(&search.messages, collection: "message", watermark: watermark, db)
+            }
+        }
+        do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
+            throw .backend("erasure committed, but the WAL checkpoint failed: \(error)")
+        }
+    }
+
+    private static func exists(_ recordID: String, _ db: Database) throws -> Bool {
+        guard let (kind, key) = PersonalRecordID.parse(recordID) else { return false }
+        switch kind {
+        case "party": return try Row.fetchOne(db, sql: "SELECT 1 FROM party WHERE id = ?", arguments: [key]) != nil
+        case "message": return try Row.fetchOne(db, sql: "SELECT 1 FROM message WHERE id = ?", arguments: [key]) != nil
+        case "thread":
+            guard let number = Int64(key) else { return false }
+            return try Row.fetchOne(db, sql: "SELECT 1 FROM thread WHERE id = ?", arguments: [number]) != nil
+        default:
+            guard let sequence = Int64(key) else { return false }
+            return try Row.fetchOne(db, sql: "SELECT 1 FROM event WHERE sequence = ?", arguments: [sequence]) != nil
+        }
+    }
+
+    /// Every personal record, or those of one party; ordered by record id.
+    private static func personalRecords(_ db: Database, of party: PartyID?) throws -> [PersonalRecord] {
+        var records: [PersonalRecord] = []
+        var activity: [PartyID: (first: Date, last: Date)] = [:]
+        let messageFilter = party == nil ? "" : "WHERE party = ?1 OR person = ?1"
+        let arguments: StatementArguments = party.map { [$0.rawValue] } ?? []
+        for row in try Row.fetchAll(db, sql: "SELECT subject, text, body FROM message \(messageFilter) ORDER BY doc", arguments: arguments) {
+            let message = try Self.message(row)
+            for owner in Set([message.party, message.person].compactMap { $0 }) where party == nil || owner == party {
+                records.append(PersonalRecordID.record(message, party: owner))
+                let span = activity[owner] ?? (message.sentAt, message.receivedAt)
+                activity[owner] = (min(span.first, message.sentAt), max(span.last, message.receivedAt))
+            }
+        }
+        let partyFilter = party == nil ? "" : "WHERE id = ?1"
+        for row in try Row.fetchAll(db, sql: "SELECT body FROM party \(partyFilter)", arguments: arguments) {
+            let stored = try Self.decode(StoredParty.self, row, "body")
+            let span = activity[stored.id] ?? (Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 0))
+            var record = PersonalRecordID.record(stored, at: span.first)
+            record.lastActivityAt = span.last
+            records.append(record)
+        }
+        let threadFilter = party == nil ? "" : "WHERE owner = ?1"
+        for row in try Row.fetchAll(db, sql: "SELECT body FROM thread \(threadFilter)", arguments: arguments) {
+            records.append(PersonalRecordID.record(try Self.decode(SupportThread.self, row, "body")))
+        }
+        let eventFilter = party == nil ? "WHERE party IS NOT NULL" : "WHERE party = ?1"
+        for row in try Row.fetchAll(db, sql: "SELECT sequence, at, thread, party, body FROM event \(eventFilter)", arguments: arguments) {
+            let event = try Self.event(row)
+            if let owner = event.party { records.append(PersonalRecordID.record(event, party: owner)) }
+        }
+        return records.sorted { $0.id < $1.id }
+    }
+}
