@@ -23,7 +23,7 @@ enum Charsets {
     }
 
     static func kind(of name: String) -> Kind {
-        var key = name.asciiTrimmed.lowercased()
+        var key = name.asciiTrimmed.asciiLowercased
         if key.utf8.contains(UInt8(ascii: "_")) { key = String(key.map { $0 == "_" ? "-" : $0 }) }
         return switch key {
         case "", "utf-8", "utf8", "us-ascii", "ascii", "ansi-x3.4-1968", "646", "unicode-1-1-utf-8": .utf8

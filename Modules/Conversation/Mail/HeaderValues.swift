@@ -58,7 +58,7 @@ enum HeaderValues {
         guard let closeStart else { return nil }
         let close = closeStart..<payloadAndRest.index(closeStart, offsetBy: 2)
         let payload = payloadAndRest[..<close.lowerBound]
-        guard !payload.contains(" ") else { return nil }
+        guard !payload.utf8.contains(0x20) else { return nil }
         // RFC 2231 §5: charset*language.
         let charset = String(charsetPart.split(separator: "*", maxSplits: 1).first ?? "")
         let bytes: [UInt8]
@@ -78,7 +78,8 @@ enum HeaderValues {
     /// parameters (names lower-cased), joining RFC 2231 continuations and
     /// decoding `charset'lang'%XX` values.
     static func parameterized(_ value: String) -> (value: String, parameters: [String: String]) {
-        if !value.utf8.contains(UInt8(ascii: ";")) { return (value.asciiTrimmed.lowercased(), [:]) }
+        if !value.utf8.contains(UInt8(ascii: ";")) { return (value.asciiTrimmed.asciiLowercased, [:]) }
+        if let simple = simpleParameterized(value) { return simple }
         // Split on semicolons outside quoted strings, on bytes.
         var parts: [String] = []
         var value = value
@@ -104,12 +105,12 @@ enum HeaderValues {
             }
             parts.append(String(decoding: current, as: UTF8.self))
         }
-        let main = parts[0].asciiTrimmed.lowercased()
+        let main = parts[0].asciiTrimmed.asciiLowercased
         var simple: [String: String] = [:]
         var continued: [String: [(index: Int, value: String, encoded: Bool)]] = [:]
         for part in parts.dropFirst() {
             guard let equals = part.firstIndex(of: "=") else { continue }
-            var name = part[..<equals].asciiTrimmed.lowercased()
+            var name = part[..<equals].asciiTrimmed.asciiLowercased
             var raw = part[part.index(after: equals)...].asciiTrimmed
             if raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\"") { raw = String(raw.dropFirst().dropLast()) }
             let encoded = name.hasSuffix("*")
@@ -139,6 +140,48 @@ enum HeaderValues {
             simple[name] = Charsets.decode(ArraySlice(bytes), charset: charset, warnings: &ignored)
         }
         return (main, simple)
+    }
+
+    /// `type/subtype; name=value; name="value"` in ASCII without escapes, RFC
+    /// 2231 stars or semicolons inside quotes (nearly every Content-Type), read on bytes;
+    /// nil for anything else, which the general reader handles.
+    private static func simpleParameterized(_ value: String) -> (value: String, parameters: [String: String])? {
+        var value = value
+        return value.withUTF8 { bytes -> (value: String, parameters: [String: String])? in
+            for byte in bytes where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "*") || byte >= 0x80 { return nil }
+            var parts: [Range<Int>] = []
+            var start = 0
+            var inQuotes = false
+            for index in 0..<bytes.count {
+                if bytes[index] == UInt8(ascii: "\"") { inQuotes.toggle() }
+                if bytes[index] == UInt8(ascii: ";") {
+                    if inQuotes { return nil }
+                    parts.append(start..<index)
+                    start = index + 1
+                }
+            }
+            parts.append(start..<bytes.count)
+            func trimmed(_ range: Range<Int>) -> Range<Int> {
+                var lower = range.lowerBound
+                var upper = range.upperBound
+                while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+                while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+                return lower..<upper
+            }
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+            let main = text(trimmed(parts[0])).asciiLowercased
+            var parameters: [String: String] = [:]
+            for part in parts.dropFirst() {
+                guard let equals = bytes[part].firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let name = text(trimmed(part.lowerBound..<equals)).asciiLowercased
+                var raw = trimmed(equals + 1..<part.upperBound)
+                if raw.count >= 2, bytes[raw.lowerBound] == UInt8(ascii: "\""), bytes[raw.upperBound - 1] == UInt8(ascii: "\"") {
+                    raw = raw.lowerBound + 1..<raw.upperBound - 1
+                }
+                parameters[name] = text(raw)
+            }
+            return (main, parameters)
+        }
     }
 
     /// `charset'language'%XX…` (only the first segment carries charset and language).
@@ -262,15 +305,20 @@ enum HeaderValues {
                 }
                 sawAngle = true
                 var j = i + 1
-                var id: [UInt8] = []
+                var spaced = false
                 while j < bytes.count, bytes[j] != UInt8(ascii: ">") {
                     let byte = bytes[j]
                     if byte == UInt8(ascii: "<") { break }
-                    if byte != 0x20, byte != 0x09, byte != 0x0D, byte != 0x0A { id.append(byte) }
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A { spaced = true }
                     j += 1
                 }
-                if j < bytes.count, bytes[j] == UInt8(ascii: ">"), !id.isEmpty {
-                    ids.append(String(decoding: id, as: UTF8.self))
+                if j < bytes.count, bytes[j] == UInt8(ascii: ">") {
+                    // Whitespace inside the brackets (a folded id) is dropped; usually there is none.
+                    let inside = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j])
+                    let id = spaced
+                        ? String(decoding: inside.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+                        : String(decoding: inside, as: UTF8.self)
+                    if !id.isEmpty { ids.append(id) }
                     i = j + 1
                 } else {
                     i = j
@@ -404,6 +452,19 @@ enum HeaderValues {
 }
 
 extension String {
+    /// The string with ASCII letters lower-cased, without Unicode case mapping
+    /// (media types, charset and encoding names are ASCII); as `lowercased()`
+    /// for anything else.
+    var asciiLowercased: String {
+        var needsChange = false
+        for byte in utf8 {
+            if byte >= 0x80 { return lowercased() }
+            if byte >= 0x41, byte <= 0x5A { needsChange = true }
+        }
+        guard needsChange else { return self }
+        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
     /// The string without leading and trailing ASCII spaces and tabs (cheaper
     /// than Foundation's `trimmingCharacters`, which bridges through UTF-16).
     var asciiTrimmed: String { asciiTrimmedUTF8(utf8) }

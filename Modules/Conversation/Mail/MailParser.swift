@@ -89,78 +89,129 @@ public struct MailParser: Sendable {
     static func readHeaders(_ bytes: ArraySlice<UInt8>, warnings: inout [MailWarning]) throws(MailParseError)
         -> ([MailHeader], Int)
     {
+        let read = bytes.withUnsafeBufferPointer { buffer in readHeaders(buffer, warnings: &warnings) }
+        switch read {
+        case .success(let (headers, bodyOffset)): return (headers, bytes.startIndex + bodyOffset)
+        case .failure(let error): throw error
+        }
+    }
+
+    /// The header section of `buffer`: the fields, and the offset where the body starts.
+    /// Works on the bytes in place: a field's value is decoded straight from its
+    /// line, and copied only when it is folded over several lines.
+    private static func readHeaders(_ buffer: UnsafeBufferPointer<UInt8>, warnings: inout [MailWarning])
+        -> Result<([MailHeader], Int), MailParseError>
+    {
         var headers: [MailHeader] = []
         headers.reserveCapacity(16)
-        var index = bytes.startIndex
-        let end = bytes.endIndex
+        let end = buffer.count
+        var index = 0
+        // The field being read: its name, its first line's value, and the whole value once folded.
         var pendingName: String?
-        var pendingValue: [UInt8] = []
+        var pendingValue = 0..<0
+        var folded: [UInt8] = []
+        var isFolded = false
 
         func flush() {
-            if let name = pendingName { headers.append(MailHeader(name: name, value: decodeHeaderBytes(pendingValue))) }
+            guard let name = pendingName else { return }
+            let value = isFolded
+                ? folded.withUnsafeBufferPointer { decodeHeaderBytes($0) }
+                : decodeHeaderBytes(UnsafeBufferPointer(rebasing: buffer[pendingValue]))
+            headers.append(MailHeader(name: name, value: value))
             pendingName = nil
-            pendingValue.removeAll(keepingCapacity: true)
+            isFolded = false
         }
 
         // An mbox envelope line ("From sender date") before the headers is not a header.
-        if bytes[index...].starts(with: "From ".utf8) {
-            index = (bytes[index...].firstIndex(of: 0x0A) ?? end).advanced(by: 1)
+        if end >= 5, buffer[0] == UInt8(ascii: "F"), buffer[1] == UInt8(ascii: "r"), buffer[2] == UInt8(ascii: "o"),
+            buffer[3] == UInt8(ascii: "m"), buffer[4] == 0x20
+        {
+            index = min(newline(in: buffer, from: 0) + 1, end)
         }
         while index < end {
-            let lineEnd = bytes[index...].firstIndex(of: 0x0A) ?? end
+            let lineEnd = newline(in: buffer, from: index)
             var contentEnd = lineEnd
-            if contentEnd > index, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            if contentEnd > index, buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             let next = min(lineEnd + 1, end)
             if contentEnd == index {
                 // The blank line: the body follows.
                 flush()
-                guard !headers.isEmpty else { throw .noHeaders }
-                return (headers, next)
+                guard !headers.isEmpty else { return .failure(.noHeaders) }
+                return .success((headers, next))
             }
-            let first = bytes[index]
+            let first = buffer[index]
             if first == 0x20 || first == 0x09 {
                 if pendingName != nil {
-                    pendingValue.append(contentsOf: bytes[index..<contentEnd])
+                    if !isFolded {
+                        folded.removeAll(keepingCapacity: true)
+                        folded.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[pendingValue]))
+                        isFolded = true
+                    }
+                    folded.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<contentEnd]))
                 } else {
-                    warnings.append(.malformedHeaderLine(offset: index - bytes.startIndex))
+                    warnings.append(.malformedHeaderLine(offset: index))
                 }
                 index = next
                 continue
             }
-            if let colon = bytes[index..<contentEnd].firstIndex(of: UInt8(ascii: ":")), colon > index,
-                bytes[index..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-            {
+            // A field name: printable ASCII without spaces, up to the first colon.
+            var colon = index
+            var validName = true
+            while colon < contentEnd, buffer[colon] != UInt8(ascii: ":") {
+                let byte = buffer[colon]
+                if byte <= 0x20 || byte >= 0x7F { validName = false }
+                colon += 1
+            }
+            if colon < contentEnd, colon > index, validName {
                 flush()
-                var name = Array(bytes[index..<colon])
-                for i in name.indices where name[i] >= 0x41 && name[i] <= 0x5A { name[i] |= 0x20 }
-                pendingName = String(decoding: name, as: UTF8.self)
+                pendingName = lowercasedASCII(UnsafeBufferPointer(rebasing: buffer[index..<colon]))
                 var valueStart = colon + 1
-                while valueStart < contentEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
-                pendingValue.append(contentsOf: bytes[valueStart..<contentEnd])
+                while valueStart < contentEnd, buffer[valueStart] == 0x20 || buffer[valueStart] == 0x09 { valueStart += 1 }
+                pendingValue = valueStart..<contentEnd
                 index = next
                 continue
             }
             // Not a header line and no blank line before it.
             flush()
-            guard !headers.isEmpty else { throw .noHeaders }
-            warnings.append(.missingHeaderBodySeparator(offset: index - bytes.startIndex))
-            return (headers, index)
+            guard !headers.isEmpty else { return .failure(.noHeaders) }
+            warnings.append(.missingHeaderBodySeparator(offset: index))
+            return .success((headers, index))
         }
         flush()
-        guard !headers.isEmpty else { throw .noHeaders }
-        return (headers, end)
+        guard !headers.isEmpty else { return .failure(.noHeaders) }
+        return .success((headers, end))
+    }
+
+    /// The offset of the next line feed at or after `start`, or the buffer's end.
+    @inline(__always)
+    static func newline(in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = buffer.baseAddress, start < buffer.count,
+            let found = memchr(base + start, 0x0A, buffer.count - start)
+        else { return buffer.count }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    }
+
+    /// ASCII bytes lower-cased into a string (header names).
+    private static func lowercasedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { output in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                output[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return bytes.count
+        }
     }
 
     /// Header bytes as text: UTF-8 (RFC 6532), or Windows-1252 for the raw
     /// 8-bit headers old clients send. NUL bytes are dropped.
-    private static func decodeHeaderBytes(_ bytes: [UInt8]) -> String {
+    private static func decodeHeaderBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var asciiWithoutNUL = true
         for byte in bytes where byte >= 0x80 || byte == 0 {
             asciiWithoutNUL = false
             break
         }
         if asciiWithoutNUL { return String(decoding: bytes, as: UTF8.self) }
-        let clean = bytes.contains(0) ? bytes.filter { $0 != 0 } : bytes
+        let clean = bytes.contains(0) ? bytes.filter { $0 != 0 } : Array(bytes)
         if let text = clean.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) { return text }
         var ignored: [MailWarning] = []
         return Charsets.decode(clean[...], charset: "windows-1252", warnings: &ignored)
@@ -179,9 +230,10 @@ private struct PartCollector {
     mutating func visit(headers: [MailHeader], body: ArraySlice<UInt8>, depth: Int, warnings: inout [MailWarning]) {
         func first(_ name: String) -> String? { headers.first { $0.name == name }?.value }
         let contentType = HeaderValues.parameterized(first("content-type") ?? "text/plain")
-        let mediaType = contentType.value.isEmpty || !contentType.value.contains("/") ? "text/plain" : contentType.value
+        let mediaType = contentType.value.isEmpty || !contentType.value.utf8.contains(UInt8(ascii: "/"))
+            ? "text/plain" : contentType.value
         let disposition = first("content-disposition").map(HeaderValues.parameterized)
-        let encoding = (first("content-transfer-encoding") ?? "7bit").asciiTrimmed.lowercased()
+        let encoding = (first("content-transfer-encoding") ?? "7bit").asciiTrimmed.asciiLowercased
 
         if mediaType.hasPrefix("multipart/") {
             guard depth < parser.maxNestingDepth else {
