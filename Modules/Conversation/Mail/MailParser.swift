@@ -69,7 +69,7 @@ public struct MailParser: Sendable {
             if date == nil { warnings.append(.unreadableDate(value)) }
         }
         var text = collector.plain ?? collector.html.map(HTMLText.render) ?? ""
-        if text.utf8.contains(0) {
+        if Self.containsNUL(&text) {
             let count = text.utf8.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
             text.removeAll { $0 == "\0" }
             warnings.append(.nulBytesRemoved(count: count))
@@ -180,6 +180,10 @@ public struct MailParser: Sendable {
         flush()
         guard !headers.isEmpty else { return .failure(.noHeaders) }
         return .success((headers, end))
+    }
+
+    private static func containsNUL(_ text: inout String) -> Bool {
+        text.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
     }
 
     /// The offset of the next line feed at or after `start`, or the buffer's end.

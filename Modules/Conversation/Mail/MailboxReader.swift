@@ -54,20 +54,23 @@ public enum MailboxReader {
 
     /// Splits mbox bytes into messages.
     public static func mbox(_ bytes: [UInt8], path: String) -> [RawMail] {
+        // Envelope lines, found with memchr from line start to line start.
         var starts: [Int] = []
-        var lineStart = 0
-        let end = bytes.count
-        let from = Array("From ".utf8)
-        while lineStart < end {
-            if bytes[lineStart] == UInt8(ascii: "F"), bytes[lineStart...].starts(with: from) { starts.append(lineStart) }
-            guard let newline = bytes[lineStart...].firstIndex(of: 0x0A) else { break }
-            lineStart = newline + 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            let end = buffer.count
+            while lineStart < end {
+                if isEnvelope(buffer, at: lineStart) { starts.append(lineStart) }
+                lineStart = MailParser.newline(in: buffer, from: lineStart) + 1
+            }
         }
+        let end = bytes.count
         var result: [RawMail] = []
         result.reserveCapacity(starts.count)
         for (position, start) in starts.enumerated() {
             let stop = position + 1 < starts.count ? starts[position + 1] : end
-            let bodyStart = min((bytes[start..<stop].firstIndex(of: 0x0A) ?? stop) + 1, stop)
+            let envelopeEnd = bytes.withUnsafeBufferPointer { MailParser.newline(in: $0, from: start) }
+            let bodyStart = min(min(envelopeEnd, stop) + 1, stop)
             var message = bytes[bodyStart..<stop]
             // The blank line before the next envelope belongs to the separator.
             if message.last == 0x0A { message = message.dropLast() }
@@ -77,26 +80,33 @@ public enum MailboxReader {
         return result
     }
 
+    @inline(__always)
+    private static func isEnvelope(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        index + 5 <= buffer.count && buffer[index] == UInt8(ascii: "F") && buffer[index + 1] == UInt8(ascii: "r")
+            && buffer[index + 2] == UInt8(ascii: "o") && buffer[index + 3] == UInt8(ascii: "m")
+            && buffer[index + 4] == 0x20
+    }
+
     /// Undoes mboxrd quoting: one `>` is removed from lines matching `^>+From `.
     /// Copies only when such a line exists.
     static func unescapeMboxrd(_ message: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let quotedFrom = Array(">From ".utf8)
-        var needsCopy = false
-        var lineStart = message.startIndex
-        while lineStart < message.endIndex {
-            var cursor = lineStart
-            while cursor < message.endIndex, message[cursor] == UInt8(ascii: ">") { cursor += 1 }
-            if cursor > lineStart, message[(cursor - 1)...].starts(with: quotedFrom) {
-                needsCopy = true
-                break
+        let needsCopy = message.withUnsafeBufferPointer { buffer -> Bool in
+            var lineStart = 0
+            while lineStart < buffer.count {
+                if buffer[lineStart] == UInt8(ascii: ">") {
+                    var cursor = lineStart
+                    while cursor < buffer.count, buffer[cursor] == UInt8(ascii: ">") { cursor += 1 }
+                    if isEnvelope(buffer, at: cursor) { return true }
+                }
+                lineStart = MailParser.newline(in: buffer, from: lineStart) + 1
             }
-            guard let newline = message[lineStart...].firstIndex(of: 0x0A) else { break }
-            lineStart = newline + 1
+            return false
         }
         guard needsCopy else { return message }
+        let quotedFrom = Array(">From ".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(message.count)
-        lineStart = message.startIndex
+        var lineStart = message.startIndex
         while lineStart < message.endIndex {
             let lineEnd = (message[lineStart...].firstIndex(of: 0x0A) ?? message.endIndex - 1) + 1
             var cursor = lineStart
