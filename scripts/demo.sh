@@ -25,3 +25,10 @@ for query in 'returnera' 'palautus' '"order status"' 'paket*'; do
   echo "== shop-desk search '$query' --format text"
   $desk search "$query" --store "$store" --format text
 done
+echo
+echo "== shop-desk articles import Examples/data/knowledge-base.json; suggest for Anna's and Sam's mails"
+$desk articles import Examples/data/knowledge-base.json --store "$store"
+for message in sv-1@mail.example.se en-1@mail.example.com; do
+  echo "-- $message"
+  $desk articles suggest "$message" --store "$store" --limit 2
+done

@@ -6,6 +6,6 @@ struct ShopDesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop-desk",
         abstract: "A B2C shop support desk built from SupportKit.",
-        subcommands: [DemoCommand.self, ThreadCommand.self, IngestCommand.self, SearchCommand.self, PrivacyCommand.self, PolicyCommand.self, AnalyzeCommand.self, DetectLanguageCommand.self]
+        subcommands: [DemoCommand.self, ThreadCommand.self, IngestCommand.self, SearchCommand.self, ArticlesCommand.self, PrivacyCommand.self, PolicyCommand.self, AnalyzeCommand.self, DetectLanguageCommand.self]
     )
 }
