@@ -91,35 +91,15 @@ extension SQLiteSupportStore {
 
     /// Every personal record, or those of one party; ordered by record id.
     private static func personalRecords(_ db: Database, of party: PartyID?) throws -> [PersonalRecord] {
-        var records: [PersonalRecord] = []
-        var activity: [PartyID: (first: Date, last: Date)] = [:]
-        let messageFilter = party == nil ? "" : "WHERE party = ?1 OR person = ?1"
+        var collector = PersonalRecordCollector(party: party)
         let arguments: StatementArguments = party.map { [$0.rawValue] } ?? []
-        for row in try Row.fetchAll(db, sql: "SELECT subject, text, body FROM message \(messageFilter) ORDER BY doc", arguments: arguments) {
-            let message = try Self.message(row)
-            for owner in Set([message.party, message.person].compactMap { $0 }) where party == nil || owner == party {
-                records.append(PersonalRecordID.record(message, party: owner))
-                let span = activity[owner] ?? (message.sentAt, message.receivedAt)
-                activity[owner] = (min(span.first, message.sentAt), max(span.last, message.receivedAt))
-            }
+        func rows(_ table: String, _ filter: String) throws -> [Row] {
+            try Row.fetchAll(db, sql: "SELECT * FROM \(table) \(party == nil ? "" : filter)", arguments: arguments)
         }
-        let partyFilter = party == nil ? "" : "WHERE id = ?1"
-        for row in try Row.fetchAll(db, sql: "SELECT body FROM party \(partyFilter)", arguments: arguments) {
-            let stored = try Self.decode(StoredParty.self, row, "body")
-            let span = activity[stored.id] ?? (Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 0))
-            var record = PersonalRecordID.record(stored, at: span.first)
-            record.lastActivityAt = span.last
-            records.append(record)
-        }
-        let threadFilter = party == nil ? "" : "WHERE owner = ?1"
-        for row in try Row.fetchAll(db, sql: "SELECT body FROM thread \(threadFilter)", arguments: arguments) {
-            records.append(PersonalRecordID.record(try Self.decode(SupportThread.self, row, "body")))
-        }
-        let eventFilter = party == nil ? "WHERE party IS NOT NULL" : "WHERE party = ?1"
-        for row in try Row.fetchAll(db, sql: "SELECT sequence, at, thread, party, body FROM event \(eventFilter)", arguments: arguments) {
-            let event = try Self.event(row)
-            if let owner = event.party { records.append(PersonalRecordID.record(event, party: owner)) }
-        }
-        return records.sorted { $0.id < $1.id }
+        for row in try rows("message", "WHERE party = ?1 OR person = ?1 ORDER BY doc") { collector.add(try Self.message(row)) }
+        for row in try rows("party", "WHERE id = ?1") { collector.add(try Self.decode(StoredParty.self, row, "body")) }
+        for row in try rows("thread", "WHERE owner = ?1") { collector.add(try Self.decode(SupportThread.self, row, "body")) }
+        for row in try rows("event", "WHERE party = ?1") { collector.add(try Self.event(row)) }
+        return collector.collected()
     }
 }

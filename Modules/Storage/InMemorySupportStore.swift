@@ -180,24 +180,11 @@ extension InMemorySupportStore {
     }
 
     private func allPersonalRecords() -> [PersonalRecord] {
-        var records: [PersonalRecord] = []
-        var activity: [PartyID: (first: Date, last: Date)] = [:]
-        for id in order {
-            guard let row = messageRows[id] else { continue }
-            for party in Set([row.message.party, row.message.person].compactMap { $0 }) {
-                records.append(PersonalRecordID.record(row.message, party: party))
-                let span = activity[party] ?? (row.message.sentAt, row.message.receivedAt)
-                activity[party] = (min(span.first, row.message.sentAt), max(span.last, row.message.receivedAt))
-            }
-        }
-        for party in parties.values {
-            let span = activity[party.id] ?? (Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 0))
-            var record = PersonalRecordID.record(party, at: span.first)
-            record.lastActivityAt = span.last
-            records.append(record)
-        }
-        records += threads.values.map(PersonalRecordID.record)
-        records += eventRows.compactMap { event in event.party.map { PersonalRecordID.record(event, party: $0) } }
-        return records.sorted { $0.id < $1.id }
+        var collector = PersonalRecordCollector()
+        for id in order { if let row = messageRows[id] { collector.add(row.message) } }
+        for party in parties.values { collector.add(party) }
+        for thread in threads.values { collector.add(thread) }
+        for event in eventRows { collector.add(event) }
+        return collector.collected()
     }
 }

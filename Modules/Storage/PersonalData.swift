@@ -191,3 +191,51 @@ public enum PersonalRecordID {
             lastActivityAt: event.at, fields: ["event": event.kind.exportDescription])
     }
 }
+
+/// Gathers a store's rows into ``PersonalRecord``s, one pass over each table, and dates each
+/// party's profile by its first and last message. Both backends use it, so their records agree.
+public struct PersonalRecordCollector {
+    private var records: [PersonalRecord] = []
+    private var activity: [PartyID: (first: Date, last: Date)] = [:]
+    private var parties: [StoredParty] = []
+    private let party: PartyID?
+
+    /// Collects every party's records, or only `party`'s.
+    public init(party: PartyID? = nil) { self.party = party }
+
+    /// A message: a record of its owning party and, when different, of its author (a B2B stakeholder).
+    public mutating func add(_ message: SupportMessage) {
+        for owner in Set([message.party, message.person].compactMap { $0 }) where party == nil || owner == party {
+            records.append(PersonalRecordID.record(message, party: owner))
+            let span = activity[owner] ?? (message.sentAt, message.receivedAt)
+            activity[owner] = (min(span.first, message.sentAt), max(span.last, message.receivedAt))
+        }
+    }
+
+    /// A party's profile (dated when ``records()`` is called).
+    public mutating func add(_ stored: StoredParty) {
+        if party == nil || stored.id == party { parties.append(stored) }
+    }
+
+    /// A thread, a record of its owner.
+    public mutating func add(_ thread: SupportThread) {
+        if party == nil || thread.owner == party { records.append(PersonalRecordID.record(thread)) }
+    }
+
+    /// An event, a record of its party (events without one name nobody).
+    public mutating func add(_ event: SupportEvent) {
+        if let owner = event.party, party == nil || owner == party { records.append(PersonalRecordID.record(event, party: owner)) }
+    }
+
+    /// The records, ordered by id.
+    public func collected() -> [PersonalRecord] {
+        let never = Date(timeIntervalSince1970: 0)
+        let profiles = parties.map { stored in
+            let span = activity[stored.id] ?? (never, never)
+            var record = PersonalRecordID.record(stored, at: span.first)
+            record.lastActivityAt = span.last
+            return record
+        }
+        return (records + profiles).sorted { $0.id < $1.id }
+    }
+}
