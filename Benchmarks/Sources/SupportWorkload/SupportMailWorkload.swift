@@ -15,7 +15,10 @@ import Foundation
 ///   ticket numbers, which a pre-generated corpus cannot know); customer replies with
 ///   2–3 References, from clients that drop References (12 %), In-Reply-To
 ///   (4 %), or both (6 %), and localized reply prefixes (Re, SV, VS, AW, R, Antw…);
-/// - arrival in time order, threads interleaved over 90 days.
+/// - arrival in time order, threads interleaved over 90 days;
+/// - every reply quoting the start of the message it answers under an
+///   "On … wrote:" line (kept apart in `quotedText`, as the parser would);
+///   first messages quote nothing.
 public struct SupportMailWorkload: Sendable {
     /// The messages, in arrival order, with party set.
     public var messages: [SupportMessage]
@@ -70,15 +73,20 @@ public struct SupportMailWorkload: Sendable {
             var time = start + random.unit() * span
             var ids: [String] = []
             var referencesOf: [[String]] = []
+            var texts: [String] = []
             for position in 0..<size {
                 let id = "t\(thread).m\(position).\(random.next() % 1_000_000)@\(position % 2 == 0 ? "mail.example" : "shop.example")"
                 let fromDesk = position % 2 == 1
                 var inReplyTo: [String] = []
                 var references: [String] = []
                 var messageSubject = subject
+                var quoted: String?
                 if position > 0 {
                     // Mostly the latest message; sometimes an earlier one.
                     let parent = random.next() % 100 < 85 ? position - 1 : Int(random.next() % UInt64(position))
+                    // The reply quotes the message it answers, as mail clients do (below the new text).
+                    let parentAuthor = parent % 2 == 1 ? "the shop" : customer.rawValue
+                    quoted = "On Monday \(parentAuthor) wrote:\n> " + texts[parent].prefix(60)
                     inReplyTo = [ids[parent]]
                     references = Array((referencesOf[parent] + [ids[parent]]).suffix(2 + Int(random.next() % 2)))
                     messageSubject = fromDesk ? "Re: \(subject)" : "\(language.prefix): \(subject)"
@@ -95,10 +103,13 @@ public struct SupportMailWorkload: Sendable {
                 let words = (0..<(6 + Int(random.next() % 10))).map { _ in
                     language.words[Int(random.next() % UInt64(language.words.count))]
                 }
+                let text = words.joined(separator: " ")
+                texts.append(text)
+                // Pre-parsed as `SupportMessage(mail:)` would give it: the new text, and the quote apart.
                 let message = SupportMessage(
                     id: MessageID(id), channel: .email, direction: fromDesk ? .outbound : .inbound,
                     person: customer, party: customer, sentAt: Date(timeIntervalSinceReferenceDate: time),
-                    subject: messageSubject, text: words.joined(separator: " "),
+                    subject: messageSubject, text: text, quotedText: quoted,
                     headers: ThreadingHeaders(messageID: id, inReplyTo: inReplyTo, references: references))
                 drafts.append(Draft(message: message, thread: thread, time: time))
                 time += 600 + random.unit() * 2 * 86_400
@@ -145,7 +156,7 @@ public struct SupportMailWorkload: Sendable {
                 : "Subject: \(message.subject)\n"
             text += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
             text += "Content-Transfer-Encoding: \(quoted ? "quoted-printable" : "8bit")\n\n"
-            text += message.text + "\n\nOn Monday the shop wrote:\n> " + message.text.prefix(60) + "\n\n"
+            text += message.text + "\n\n" + (message.quotedText.map { $0 + "\n\n" } ?? "")
             out.append(contentsOf: text.utf8)
         }
         return out
