@@ -86,14 +86,20 @@ public enum ThreadingError: Error, Hashable, Sendable, CustomStringConvertible {
 /// 2. **Ticket tag** `[#123]` in the subject, accepted only when the sender may
 ///    see that thread (``CustomerDirectory/mayView(_:_:)``): a stranger who copies
 ///    a tag gets a new thread, noted in the assignment.
-/// 3. **Subject within party**: a message with a reply/forward prefix or reply
+/// 3. **Quoted text**: a reply whose client dropped the headers still quotes
+///    the message it answers (``SupportMessage/quotedText``). The start of the
+///    quote (its first letters and digits, see `QuoteFingerprint`) is looked up
+///    among the messages *of the same party*; a match in exactly one thread
+///    joins it. This tells apart two open tickets with the same generic
+///    subject, which the subject rule cannot.
+/// 4. **Subject within party**: a message with a reply/forward prefix or reply
 ///    headers whose normalised subject matches a thread *of the same party*
 ///    active within the subject window. Never across parties, so generic
 ///    subjects ("Order status") from different customers stay apart, and a
 ///    fresh message without a reply prefix starts a new issue.
-/// 4. **Channel continuation**: a chat, call, SMS or social message from the
+/// 5. **Channel continuation**: a chat, call, SMS or social message from the
 ///    same party within the continuation window of its latest active thread.
-/// 5. Otherwise a **new thread**.
+/// 6. Otherwise a **new thread**.
 ///
 /// Every rule that would join a thread owned by another party asks the
 /// directory passed to ``assign(_:directory:)`` first (the host's live
@@ -101,8 +107,9 @@ public enum ThreadingError: Error, Hashable, Sendable, CustomStringConvertible {
 /// (the desk's own) are trusted.
 ///
 /// Cost per message: O(its references) hash lookups on 128-bit Message-ID
-/// fingerprints (see `MessageFingerprint`), plus subject normalisation when
-/// headers did not decide. About 60–100 bytes of state per message.
+/// fingerprints (see `MessageFingerprint`), one fingerprint of the start of its
+/// text (for later quotes), plus subject and quote reading when headers did not
+/// decide. About 130–160 bytes of state per message.
 ///
 /// Merges and splits by agents are audited and undo exactly: undoing restores
 /// every message's thread as it was before, for the messages that existed then.
@@ -132,6 +139,9 @@ public struct HelpdeskThreading: ThreadingStrategy {
     private var threadParticipants: [Int32: Set<Int32>] = [:]
     /// (party, normalised subject) fingerprints to the party's latest thread with that subject (`first`).
     private var subjectIndex = FingerprintTable()
+    /// (party, start of a message's text) fingerprints to the message's sequence
+    /// (`second`), or -2 once two of the party's threads hold messages that start alike.
+    private var quoteIndex = FingerprintTable()
 
     // Joins: automatic ones (header links) and agents' merges; splits.
     private var automaticJoins: [(Int32, Int32)] = []
@@ -164,6 +174,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         if nodes.needsGrowth(adding: nodeCount - nodes.count) { remapNodes(nodes.grow(adding: nodeCount - nodes.count)) }
         messageNode.reserveCapacity(messages)
         messageSlot.reserveCapacity(messages)
+        if quoteIndex.needsGrowth(adding: messages - quoteIndex.count) { _ = quoteIndex.grow(adding: messages - quoteIndex.count) }
         threads.reserveCapacity(messages / 2)
         threadSets.reserveCapacity(messages / 2)
     }
@@ -178,7 +189,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
 
     public mutating func assign(_ message: borrowing SupportMessage, directory: some CustomerDirectory) -> ThreadAssignment {
         withUnsafePointer(to: message) { pointer in
-            let decision = place(pointer, mayView: { directory.mayView($0, $1) })
+            let decision = place(pointer, keys: nil, ids: nil, mayView: { directory.mayView($0, $1) })
             return assignment(decision, pointer)
         }
     }
@@ -188,7 +199,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// dispatch per message, a third of the hot path.
     public mutating func assign(_ message: borrowing SupportMessage, directory: SingleBuyerDirectory) -> ThreadAssignment {
         withUnsafePointer(to: message) { pointer in
-            let decision = place(pointer, mayView: { directory.mayView($0, $1) })
+            let decision = place(pointer, keys: nil, ids: nil, mayView: { directory.mayView($0, $1) })
             return assignment(decision, pointer)
         }
     }
@@ -196,7 +207,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// ``assign(_:directory:)`` for the B2B directory, compiled for it.
     public mutating func assign(_ message: borrowing SupportMessage, directory: AccountDirectory) -> ThreadAssignment {
         withUnsafePointer(to: message) { pointer in
-            let decision = place(pointer, mayView: { directory.mayView($0, $1) })
+            let decision = place(pointer, keys: nil, ids: nil, mayView: { directory.mayView($0, $1) })
             return assignment(decision, pointer)
         }
     }
@@ -216,24 +227,100 @@ public struct HelpdeskThreading: ThreadingStrategy {
             // misses, which the CPU only overlaps with work on the message
             // itself. Hinting them a few messages ahead overlaps them with the
             // messages in between. Stages: the message (24 ahead), its header
-            // arrays and own id (16), the referenced ids' bytes (8), their
-            // table entries (4).
+            // arrays and own id (16), the referenced ids' and the text's bytes
+            // (8), their fingerprints and table entries (4).
+            // The table-entry stage computes the message's fingerprints, and
+            // `place` takes them from a small ring instead of hashing again.
             let count = buffer.count
             let stride = MemoryLayout<SupportMessage>.stride
-            for index in 0..<count {
-                if index + 24 < count {
-                    // The message itself (a few hundred bytes, one field per line or so).
-                    let raw = UnsafeRawPointer(base + index + 24)
-                    for line in Swift.stride(from: 0, to: stride, by: 64) { supportkit_prefetch(raw + line) }
+            let ringMask = 7
+            var keyRing = [MessageKeys](repeating: MessageKeys(), count: ringMask + 1)
+            var idRing = [MessageFingerprint](
+                repeating: MessageFingerprint(high: 0, low: 0), count: (ringMask + 1) * MessageKeys.idCapacity)
+            keyRing.withUnsafeMutableBufferPointer { keyBuffer in
+                idRing.withUnsafeMutableBufferPointer { idBuffer in
+                    guard let keys = keyBuffer.baseAddress, let ids = idBuffer.baseAddress else { return }
+                    for index in 0..<min(4, count) {
+                        computeKeys(base + index, keys: keys + (index & ringMask), ids: ids + (index & ringMask) * MessageKeys.idCapacity)
+                    }
+                    for index in 0..<count {
+                        if index + 24 < count {
+                            // The message itself (a few hundred bytes, one field per line or so).
+                            let raw = UnsafeRawPointer(base + index + 24)
+                            for line in Swift.stride(from: 0, to: stride, by: 64) { supportkit_prefetch(raw + line) }
+                        }
+                        if index + 16 < count { Self.prefetchArrays(base + index + 16, offsets: arrays) }
+                        if index + 8 < count { Self.prefetchIDBytes(base + index + 8) }
+                        if index + 4 < count {
+                            let ahead = (index + 4) & ringMask
+                            computeKeys(base + index + 4, keys: keys + ahead, ids: ids + ahead * MessageKeys.idCapacity)
+                        }
+                        let current = index & ringMask
+                        let slot = place(
+                            base + index, keys: keys + current, ids: ids + current * MessageKeys.idCapacity,
+                            mayView: mayView
+                        ).slot
+                        // `place` returns the thread's current slot.
+                        result.append(ThreadID(configuration.firstTicketNumber &+ UInt64(slot)))
+                    }
                 }
-                if index + 16 < count { Self.prefetchArrays(base + index + 16, offsets: arrays) }
-                if index + 8 < count { Self.prefetchIDBytes(base + index + 8) }
-                if index + 4 < count { prefetchEntries(base + index + 4) }
-                let slot = place(base + index, mayView: mayView).slot
-                result.append(threadID(slot))
             }
         }
         return result
+    }
+
+    /// A message's fingerprints, computed once by the batch path's table-entry stage.
+    private struct MessageKeys {
+        /// Ids (In-Reply-To, then References from the last) cached per message; more are hashed by `place`.
+        static let idCapacity = 7
+        var own = MessageFingerprint(high: 0, low: 0)
+        var party = MessageFingerprint(high: 0, low: 0)
+        var text: MessageFingerprint?
+        /// How many ids are cached, in `place`'s order; -1 when there are more than `idCapacity`.
+        var idCount = -1
+    }
+
+    /// Fingerprints the message's ids, party and text into `keys`/`ids` and hints their table entries.
+    /// (`mutating` only so that the batch loop, which holds `self` inout, calls it
+    /// in place: a non-mutating call from there copies the engine, a retain per table.)
+    @inline(__always)
+    private mutating func computeKeys(
+        _ message: UnsafePointer<SupportMessage>, keys: UnsafeMutablePointer<MessageKeys>,
+        ids: UnsafeMutablePointer<MessageFingerprint>
+    ) {
+        let own = Self.ownFingerprint(message)
+        keys.pointee.own = own
+        nodes.prefetch(own)
+        keys.pointee.text = nil
+        if let party = message.pointee.party {
+            let partyKey = Self.fingerprint(party.rawValue)
+            keys.pointee.party = partyKey
+            partyIndex.prefetch(partyKey)
+            if let text = Self.textFingerprint(message.pointee.text) {
+                keys.pointee.text = text
+                quoteIndex.prefetch(Self.quoteKey(party: partyKey, text: text))
+            }
+        } else {
+            keys.pointee.party = MessageFingerprint(high: 0, low: 0)
+        }
+        let inReplyToCount = min(message.pointee.headers.inReplyTo.count, 4)
+        let referencesTotal = message.pointee.headers.references.count
+        let referenceCount = min(referencesTotal, max(configuration.maxReferences, 0))
+        guard inReplyToCount + referenceCount <= MessageKeys.idCapacity else {
+            keys.pointee.idCount = -1
+            return
+        }
+        for position in 0..<inReplyToCount {
+            let fingerprint = Self.fingerprint(message.pointee.headers.inReplyTo[position])
+            ids[position] = fingerprint
+            nodes.prefetch(fingerprint)
+        }
+        for position in 0..<referenceCount {
+            let fingerprint = Self.fingerprint(message.pointee.headers.references[referencesTotal - 1 - position])
+            ids[inReplyToCount + position] = fingerprint
+            nodes.prefetch(fingerprint)
+        }
+        keys.pointee.idCount = inReplyToCount + referenceCount
     }
 
     // MARK: Prefetch hints for the batch path
@@ -277,20 +364,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
         let references = message.pointee.headers.references.count
         for index in max(0, references - 4)..<references { prefetchBytes(message.pointee.headers.references[index]) }
-    }
-
-    /// Hints the table entries of the message's ids and its party (the bytes are cached by now).
-    @inline(__always)
-    private func prefetchEntries(_ message: UnsafePointer<SupportMessage>) {
-        nodes.prefetch(Self.ownFingerprint(message))
-        for index in 0..<min(message.pointee.headers.inReplyTo.count, 2) {
-            nodes.prefetch(Self.fingerprint(message.pointee.headers.inReplyTo[index]))
-        }
-        let references = message.pointee.headers.references.count
-        for index in max(0, references - 4)..<references {
-            nodes.prefetch(Self.fingerprint(message.pointee.headers.references[index]))
-        }
-        if let party = message.pointee.party { partyIndex.prefetch(Self.fingerprint(party.rawValue)) }
+        prefetchBytes(message.pointee.text)
     }
 
     @inline(__always)
@@ -320,6 +394,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
         case references(Int)
         case ticketTag(UInt64, fromOwner: Bool)
         case subject(seconds: Double)
+        /// The quoted message's thread; the attribution line ends at this offset of `quotedText`.
+        case quotedText(attributionEnd: Int)
         case continuation(seconds: Double)
         case none
     }
@@ -334,6 +410,10 @@ public struct HelpdeskThreading: ThreadingStrategy {
         case .references(let position): evidence = .references(headers.references[position])
         case .ticketTag(let ticket, let fromOwner): evidence = .ticketTag(ticket, fromOwner: fromOwner)
         case .subject(let seconds): evidence = .subject(seconds: seconds)
+        case .quotedText(let attributionEnd):
+            let quote = message.pointee.quotedText ?? ""
+            let attribution = String(decoding: quote.utf8.prefix(attributionEnd), as: UTF8.self)
+            evidence = .quotedText(attribution: attribution.asciiTrimmed)
         case .continuation(let seconds):
             evidence = .continuation(channel: message.pointee.channel, thread: threadID(decision.slot), seconds: seconds)
         case .none: evidence = .none
@@ -342,12 +422,19 @@ public struct HelpdeskThreading: ThreadingStrategy {
     }
 
     /// The rule chain, reading the message in place (no copy of its fields).
-    private mutating func place(_ message: UnsafePointer<SupportMessage>, mayView: (Viewer, ConversationAccess) -> Bool)
-        -> Decision
-    {
+    /// `keys` and `ids`, when given, hold the message's fingerprints already computed.
+    private mutating func place(
+        _ message: UnsafePointer<SupportMessage>, keys: UnsafePointer<MessageKeys>?,
+        ids cachedIDs: UnsafePointer<MessageFingerprint>?, mayView: (Viewer, ConversationAccess) -> Bool
+    ) -> Decision {
         let sequence = Int32(messageNode.count)
         var party: Int32 = -1
-        if let owner = message.pointee.party { party = internParty(owner) }
+        // The party's id fingerprint keys both the party table and the quote index.
+        var partyKey = MessageFingerprint(high: 0, low: 0)
+        if let owner = message.pointee.party {
+            partyKey = keys?.pointee.party ?? Self.fingerprint(owner.rawValue)
+            party = internParty(owner, key: partyKey)
+        }
         let direction = message.pointee.direction
         let time = message.pointee.sentAt.timeIntervalSinceReferenceDate
         let inReplyToCount = min(message.pointee.headers.inReplyTo.count, 4)
@@ -355,7 +442,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
         if nodes.needsGrowth(adding: 1 + inReplyToCount + referenceCount) {
             remapNodes(nodes.grow(adding: 1 + inReplyToCount + referenceCount))
         }
-        let ownFingerprint = Self.ownFingerprint(message)
+        let ownFingerprint = keys?.pointee.own ?? Self.ownFingerprint(message)
+        let cached = keys.map { $0.pointee.idCount == inReplyToCount + referenceCount } ?? false
         let ownNode = nodes.intern(ownFingerprint).index
         var notes: [String] = []
 
@@ -389,7 +477,9 @@ public struct HelpdeskThreading: ThreadingStrategy {
             let isInReplyTo = position < inReplyToCount
             let index = isInReplyTo ? position : referencesTotal - 1 - (position - inReplyToCount)
             let fingerprint: MessageFingerprint
-            if isInReplyTo {
+            if cached, let cachedIDs {
+                fingerprint = cachedIDs[position]
+            } else if isInReplyTo {
                 fingerprint = Self.fingerprint(message.pointee.headers.inReplyTo[index])
             } else {
                 fingerprint = Self.fingerprint(message.pointee.headers.references[index])
@@ -432,7 +522,22 @@ public struct HelpdeskThreading: ThreadingStrategy {
             }
         }
 
-        // 3. Subject within party. The subject is read only when headers and tag
+        // 3. Quoted text: a reply whose client dropped the headers still quotes
+        // the message it answers. The start of the quote is looked up among the
+        // same party's messages (the key holds the party; the owner is checked too).
+        if chosen < 0, party >= 0, message.pointee.quotedText != nil,
+            let (slot, attributionEnd) = quotedSlot(message, party: party, partyKey: partyKey)
+        {
+            if mayJoin(slot, party: party, message: message, mayView: mayView) {
+                chosen = slot
+                rule = .quotedText
+                evidence = .quotedText(attributionEnd: attributionEnd)
+            } else {
+                notes.append("the quoted text matches a message in \(threadID(slot)), which the sender may not see")
+            }
+        }
+
+        // 4. Subject within party. The subject is read only when headers and tag
         // did not decide, or to index a new thread: most messages never pay for it.
         var subjectKey: MessageFingerprint?
         if chosen < 0, party >= 0, !message.pointee.subject.isEmpty {
@@ -453,7 +558,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
             }
         }
 
-        // 4. Channel continuation.
+        // 5. Channel continuation.
         if chosen < 0, party >= 0, message.pointee.channel.continuesConversations {
             let latest = partyLatestThread[Int(party)]
             if latest >= 0 {
@@ -467,7 +572,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
             }
         }
 
-        // 5. A new thread.
+        // 6. A new thread.
         if chosen < 0 {
             chosen = makeThread(owner: party, at: time)
             rule = .newThread
@@ -482,10 +587,11 @@ public struct HelpdeskThreading: ThreadingStrategy {
         if time > threads[Int(chosen)].lastActivity { threads[Int(chosen)].lastActivity = time }
         if direction == .inbound, !threads[Int(chosen)].isActive { threads[Int(chosen)].isActive = true }
         if party >= 0, direction == .inbound, let person = message.pointee.person, person != message.pointee.party {
-            let personSlot = internParty(person)
+            let personSlot = internParty(person, key: Self.fingerprint(person.rawValue))
             threadParticipants[chosen, default: []].insert(personSlot)
         }
         if party >= 0 {
+            indexText(message, keys: keys, partyKey: partyKey, sequence: sequence, slot: chosen)
             partyLatestThread[Int(party)] = chosen
             // Index new threads, and threads a subject-only message reached by another rule
             // (a later same-subject message then finds the thread it continues).
@@ -504,6 +610,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         return MessageFingerprint(copy id)
     }
 
+    /// The quote fingerprint of a message's text (borrowed: a copy would retain it).
+    @inline(__always)
+    private static func textFingerprint(_ text: borrowing String) -> MessageFingerprint? {
+        text.utf8.withContiguousStorageIfAvailable { QuoteFingerprint.ofText($0) } ?? nil
+    }
+
     /// The fingerprint of the message's own id: its Message-ID, else the desk's id.
     /// Read through the pointer without `??`, which would copy (retain) the string.
     @inline(__always)
@@ -515,6 +627,57 @@ public struct HelpdeskThreading: ThreadingStrategy {
             return fingerprint
         }
         return MessageFingerprint(message.pointee.headers.messageID ?? "")
+    }
+
+    /// The key of a text fingerprint in `quoteIndex`: mixed with the party, so
+    /// one party's quote can never even find another party's message.
+    /// (The party's id fingerprint, not its slot, so that the batch path can
+    /// hint the entry before the party is looked up.)
+    private static func quoteKey(party owner: MessageFingerprint, text: MessageFingerprint) -> MessageFingerprint {
+        var key = text
+        key.mixIn(owner.high)
+        key.mixIn(owner.low)
+        return key
+    }
+
+    /// The thread of the party's message that `message` quotes, and where the
+    /// attribution line ends; nil when the quote is too short, matches no
+    /// message, or matches messages of two threads.
+    private func quotedSlot(_ message: UnsafePointer<SupportMessage>, party: Int32, partyKey: MessageFingerprint)
+        -> (Int32, Int)?
+    {
+        guard let found = message.pointee.quotedText?.utf8.withContiguousStorageIfAvailable({ QuoteFingerprint.ofQuote($0) }),
+            let (fingerprint, attributionEnd) = found,
+            let entry = quoteIndex.find(Self.quoteKey(party: partyKey, text: fingerprint))
+        else { return nil }
+        let quoted = quoteIndex[second: entry]
+        guard quoted >= 0 else { return nil }
+        let slot = currentSlot(messageSlot[Int(quoted)])
+        guard threads[Int(slot)].owner == party else { return nil }
+        return (slot, attributionEnd)
+    }
+
+    /// Remembers the start of the message's text for replies that will quote it.
+    private mutating func indexText(
+        _ message: UnsafePointer<SupportMessage>, keys: UnsafePointer<MessageKeys>?, partyKey: MessageFingerprint,
+        sequence: Int32, slot: Int32
+    ) {
+        let text: MessageFingerprint?
+        if let keys {
+            text = keys.pointee.text
+        } else {
+            text = Self.textFingerprint(message.pointee.text)
+        }
+        guard let fingerprint = text else { return }
+        if quoteIndex.needsGrowth(adding: 1) { _ = quoteIndex.grow(adding: 1) }
+        let (entry, inserted) = quoteIndex.intern(Self.quoteKey(party: partyKey, text: fingerprint))
+        if inserted {
+            quoteIndex[second: entry] = sequence
+            return
+        }
+        let earlier = quoteIndex[second: entry]
+        // Two threads of the party hold messages that start alike: the quote cannot tell them apart.
+        if earlier >= 0, currentSlot(messageSlot[Int(earlier)]) != currentSlot(slot) { quoteIndex[second: entry] = -2 }
     }
 
     /// The subject index key: the normalised subject's fingerprint mixed with the party.
@@ -553,8 +716,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
     }
 
-    private mutating func internParty(_ party: PartyID) -> Int32 {
-        var key = Self.fingerprint(party.rawValue)
+    private mutating func internParty(_ party: PartyID, key partyKey: MessageFingerprint) -> Int32 {
+        var key = partyKey
         // A fingerprint collision between two parties must not make them one:
         // each candidate is checked against the id, and a clash re-keys.
         for attempt in 0..<8 as Range<UInt64> {
@@ -729,7 +892,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
     /// Bytes of state held, for capacity planning (arrays and hash tables at their capacity).
     public var approximateByteCount: Int {
         let entry = MemoryLayout<FingerprintTable.Entry>.stride
-        let tables = (nodes.capacity + subjectIndex.capacity + partyIndex.capacity) * entry
+        let tables = (nodes.capacity + subjectIndex.capacity + partyIndex.capacity + quoteIndex.capacity) * entry
         let arrays = (messageNode.capacity + messageSlot.capacity) * 4
             + threadSets.count * 16 + threads.capacity * MemoryLayout<ThreadRecord>.stride
             + partyIDs.capacity * MemoryLayout<PartyID>.stride

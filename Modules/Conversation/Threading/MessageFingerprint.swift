@@ -47,19 +47,22 @@ struct MessageFingerprint: Hashable {
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             var offset = 0
-            while offset + 8 <= count {
+            while offset &+ 8 <= count {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
                 h1 = Self.mix(h1 ^ word, 0xBF58_476D_1CE4_E5B9)
                 h2 = Self.mix(h2 &+ word, 0x94D0_49BB_1331_11EB)
-                offset += 8
+                offset &+= 8
             }
-            if offset < count {
-                var word: UInt64 = 0
-                var shift: UInt64 = 0
-                while offset < count {
-                    word |= UInt64(base[offset]) << shift
-                    shift += 8
-                    offset += 1
+            let rest = count &- offset
+            if rest > 0 {
+                var word: UInt64
+                if count >= 8 {
+                    // The last eight bytes, shifted so that only the rest remains (as the byte loop packs them).
+                    let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+                    word = last &>> UInt64(8 &* (8 &- rest))
+                } else {
+                    word = 0
+                    for index in 0..<rest { word |= UInt64(base[offset &+ index]) &<< UInt64(8 &* index) }
                 }
                 h1 = Self.mix(h1 ^ word, 0xBF58_476D_1CE4_E5B9)
                 h2 = Self.mix(h2 &+ word, 0x94D0_49BB_1331_11EB)
@@ -67,6 +70,12 @@ struct MessageFingerprint: Hashable {
         }
         high = Self.mix(h1, 0xFF51_AFD7_ED55_8CCD)
         low = Self.mix(h2, 0xC4CE_B9FE_1A85_EC53)
+    }
+
+    /// A fingerprint from its halves (one built elsewhere, such as a quote's).
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
     }
 
     init(_ id: String) {

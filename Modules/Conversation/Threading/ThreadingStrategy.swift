@@ -10,6 +10,9 @@ public enum ThreadingRule: String, Hashable, Sendable, Codable {
     case references
     /// The desk's ticket tag in the subject, from someone who may see that thread.
     case ticketTag = "ticket_tag"
+    /// Its quoted text starts like a message of the thread from the same party
+    /// (a reply whose client dropped the headers).
+    case quotedText = "quoted_text"
     /// The same normalised subject from the same party within the subject window.
     case subject
     /// A chat, call, SMS or social message from the same party soon after.
@@ -34,6 +37,9 @@ public enum ThreadingEvidence: Hashable, Sendable, Codable, CustomStringConverti
     case ticketTag(UInt64, fromOwner: Bool)
     /// The same normalised subject from the same party, this many seconds after the thread's last message.
     case subject(seconds: Double)
+    /// The quoted text starts like a message of the thread from the same party;
+    /// `attribution` is the reply's "On … wrote:" line before the quote (or empty).
+    case quotedText(attribution: String)
     /// A message on a continuing channel this many seconds after the thread's last message.
     case continuation(channel: Channel, thread: ThreadID, seconds: Double)
     /// No rule matched.
@@ -48,6 +54,10 @@ public enum ThreadingEvidence: Hashable, Sendable, Codable, CustomStringConverti
         case .ticketTag(let ticket, let fromOwner):
             "tag [#\(ticket)] from " + (fromOwner ? "the thread's owner" : "a stakeholder of the same account")
         case .subject(let seconds): "subject within party, \(Self.describe(seconds))"
+        case .quotedText(let attribution):
+            attribution.isEmpty
+                ? "quotes a message of this thread from the same party"
+                : "quotes a message of this thread from the same party (\"\(attribution)\")"
         case .continuation(let channel, let thread, let seconds):
             "\(Self.channelName(channel)) continues \(thread) after \(Self.describe(seconds))"
         case .none: "no rule matched"
