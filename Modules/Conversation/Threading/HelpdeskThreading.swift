@@ -227,8 +227,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
             // misses, which the CPU only overlaps with work on the message
             // itself. Hinting them a few messages ahead overlaps them with the
             // messages in between. Stages: the message (24 ahead), its header
-            // arrays and own id (16), the referenced ids' and the text's bytes
-            // (8), their fingerprints and table entries (4).
+            // arrays, own id and text (16), the referenced ids' bytes (8),
+            // their fingerprints and table entries (4).
             // The table-entry stage computes the message's fingerprints, and
             // `place` takes them from a small ring instead of hashing again.
             let count = buffer.count
@@ -333,11 +333,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         return (references, inReplyTo)
     }()
 
-    /// Hints the message's own id bytes and its header arrays' buffers. An
+    /// Hints the message's own id and text bytes and its header arrays' buffers. An
     /// array's one stored word is its buffer's address (count, then elements);
     /// it is read as a hint only, since a prefetch of a wrong address is harmless.
     @inline(__always)
     private static func prefetchArrays(_ message: UnsafePointer<SupportMessage>, offsets: (references: Int, inReplyTo: Int)?) {
+        prefetchBytes(message.pointee.text)
         if message.pointee.headers.messageID == nil {
             prefetchBytes(message.pointee.id.rawValue)
         } else if let address = message.pointee.headers.messageID?.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) {
@@ -364,7 +365,6 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
         let references = message.pointee.headers.references.count
         for index in max(0, references - 4)..<references { prefetchBytes(message.pointee.headers.references[index]) }
-        prefetchBytes(message.pointee.text)
     }
 
     @inline(__always)
