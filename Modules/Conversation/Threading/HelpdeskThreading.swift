@@ -135,6 +135,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
     private var partyIndex = FingerprintTable()
     private var partyIDs: [PartyID] = []
     private var partyLatestThread: [Int32] = []
+    /// Parties whose fingerprints clashed eight times (in practice never).
+    private var partyOverflow: [PartyID: Int32] = [:]
     /// B2B participants (stakeholders, as party slots) per thread slot; B2C threads have none.
     private var threadParticipants: [Int32: Set<Int32>] = [:]
     /// (party, normalised subject) fingerprints to the party's latest thread with that subject (`first`).
@@ -734,7 +736,13 @@ public struct HelpdeskThreading: ThreadingStrategy {
             if partyIDs[Int(slot)] == party { return slot }
             key.mixIn(0x5851_F42D_4C95_7F2D &+ attempt)
         }
-        preconditionFailure("eight 128-bit fingerprint collisions for one party id")
+        // Eight clashes in a row (never seen; ~2⁻¹⁰⁰⁰): a plain dictionary keeps the party exact.
+        if let slot = partyOverflow[party] { return slot }
+        let slot = Int32(partyIDs.count)
+        partyOverflow[party] = slot
+        partyIDs.append(party)
+        partyLatestThread.append(-1)
+        return slot
     }
 
     /// Whether a message from `party` may join thread `slot`: the desk's own
