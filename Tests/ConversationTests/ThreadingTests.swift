@@ -191,6 +191,30 @@ struct RuleChainTests {
         #expect(other.thread != start.thread)
     }
 
+    /// The subject and channel-continuation rules ask the directory too: a colleague who may not
+    /// see a participants-only conversation cannot join it by its subject or by writing on chat,
+    /// and the participant's own header-less reply still finds it past the colleague's thread.
+    @Test func b2bSubjectsAndContinuationFollowTheAccountsSharing() throws {
+        var book = AccountDirectory()
+        try book.add(Account(id: "acme", profile: PartyProfile(displayName: "Acme"), sharing: .participantsOnly))
+        for id in ["kim", "ola"] {
+            try book.add(Stakeholder(id: PartyID(id), accountID: "acme", roles: [.buyer], profile: PartyProfile(displayName: id)), at: epoch)
+        }
+        let directory = book
+        var engine = HelpdeskThreading(configuration: ThreadingConfiguration(continuationWindow: 3_600))
+        let start = engine.assign(mail("k1@x", party: "acme", person: "kim", subject: "Pallets missing"), directory: directory)
+        let colleague = engine.assign(mail("o1@x", party: "acme", person: "ola", subject: "Re: Pallets missing", hours: 1), directory: directory)
+        #expect(colleague.thread != start.thread)
+        #expect(colleague.notes == ["the subject matches \(start.thread), which the sender may not see"])
+        let reply = engine.assign(mail("k2@x", party: "acme", person: "kim", subject: "SV: Pallets missing", hours: 2), directory: directory)
+        #expect(reply.thread == start.thread)
+        #expect(reply.rule == .subject)
+        let chat = engine.assign(mail("k3", party: "acme", person: "kim", subject: "", hours: 2.1, channel: .chat), directory: directory)
+        #expect(chat.thread == start.thread)
+        let colleagueChat = engine.assign(mail("o2", party: "acme", person: "ola", subject: "", hours: 2.2, channel: .chat), directory: directory)
+        #expect(colleagueChat.thread != start.thread, "continuation may not cross into a thread the sender may not see")
+    }
+
     @Test func chatContinuedAsACallIsOneConversation() throws {
         let directory = b2cDirectory()
         var engine = HelpdeskThreading(configuration: ThreadingConfiguration(continuationWindow: 3_600))

@@ -542,16 +542,35 @@ public struct HelpdeskThreading: ThreadingStrategy {
         // 4. Subject within party. The subject is read only when headers and tag
         // did not decide, or to index a new thread: most messages never pay for it.
         var subjectKey: MessageFingerprint?
+        var personSubjectKey: MessageFingerprint?
         if chosen < 0, party >= 0, !message.pointee.subject.isEmpty {
             let (fingerprint, hadPrefix) = SubjectNormalizer.threadingKey(message.pointee.subject)
             if let fingerprint {
                 let key = Self.subjectKey(party: party, subject: fingerprint)
                 subjectKey = key
-                if !referenceNodes.isEmpty || hadPrefix, let entry = subjectIndex.find(key) {
-                    let slot = currentSlot(subjectIndex[first: entry])
-                    let age = time - threads[Int(slot)].lastActivity
-                    // The key holds the party; the owner check makes a fingerprint collision harmless.
-                    if age <= configuration.subjectWindow, threads[Int(slot)].owner == party {
+                // A B2B stakeholder's subjects are also indexed per person: when the account's
+                // latest thread of that subject is one the sender may not see (a colleague's,
+                // under participants-only sharing), the sender's own one still is found.
+                if let person = message.pointee.person, person != message.pointee.party {
+                    personSubjectKey = Self.subjectKey(
+                        party: internParty(person, key: Self.fingerprint(person.rawValue)), subject: fingerprint)
+                }
+                if !referenceNodes.isEmpty || hadPrefix {
+                    if let (slot, age) = subjectCandidate(key, party: party, time: time) {
+                        // Within a B2B account the sender must also be allowed to see the thread
+                        // (mayJoin): a colleague outside a participants-only conversation starts
+                        // a thread of their own rather than joining by its subject.
+                        if mayJoin(slot, party: party, message: message, mayView: mayView) {
+                            chosen = slot
+                            rule = .subject
+                            evidence = .subject(seconds: age)
+                        } else {
+                            notes.append("the subject matches \(threadID(slot)), which the sender may not see")
+                        }
+                    }
+                    if chosen < 0, let personSubjectKey, let (slot, age) = subjectCandidate(personSubjectKey, party: party, time: time),
+                        mayJoin(slot, party: party, message: message, mayView: mayView)
+                    {
                         chosen = slot
                         rule = .subject
                         evidence = .subject(seconds: age)
@@ -566,7 +585,9 @@ public struct HelpdeskThreading: ThreadingStrategy {
             if latest >= 0 {
                 let slot = currentSlot(latest)
                 let age = time - threads[Int(slot)].lastActivity
-                if threads[Int(slot)].isActive, age >= 0, age <= configuration.continuationWindow {
+                if threads[Int(slot)].isActive, age >= 0, age <= configuration.continuationWindow,
+                    mayJoin(slot, party: party, message: message, mayView: mayView)
+                {
                     chosen = slot
                     rule = .channelContinuation
                     evidence = .continuation(seconds: age)
@@ -597,9 +618,9 @@ public struct HelpdeskThreading: ThreadingStrategy {
             partyLatestThread[Int(party)] = chosen
             // Index new threads, and threads a subject-only message reached by another rule
             // (a later same-subject message then finds the thread it continues).
-            if let subjectKey, rule != .channelContinuation, rule != .subject {
-                if subjectIndex.needsGrowth(adding: 1) { _ = subjectIndex.grow(adding: 1) }
-                subjectIndex[first: subjectIndex.intern(subjectKey).index] = chosen
+            if rule != .channelContinuation, rule != .subject {
+                if let subjectKey { indexSubject(subjectKey, slot: chosen) }
+                if let personSubjectKey { indexSubject(personSubjectKey, slot: chosen) }
             }
         }
         return Decision(slot: chosen, rule: rule, evidence: evidence, notes: notes)
@@ -683,6 +704,22 @@ public struct HelpdeskThreading: ThreadingStrategy {
     }
 
     /// The subject index key: the normalised subject's fingerprint mixed with the party.
+    /// The thread a (party or person, subject) key names, when it is the party's and within
+    /// the subject window; the key holds the party, and the owner check makes a fingerprint
+    /// collision harmless.
+    private func subjectCandidate(_ key: MessageFingerprint, party: Int32, time: Double) -> (slot: Int32, age: Double)? {
+        guard let entry = subjectIndex.find(key) else { return nil }
+        let slot = currentSlot(subjectIndex[first: entry])
+        let age = time - threads[Int(slot)].lastActivity
+        guard age <= configuration.subjectWindow, threads[Int(slot)].owner == party else { return nil }
+        return (slot, age)
+    }
+
+    private mutating func indexSubject(_ key: MessageFingerprint, slot: Int32) {
+        if subjectIndex.needsGrowth(adding: 1) { _ = subjectIndex.grow(adding: 1) }
+        subjectIndex[first: subjectIndex.intern(key).index] = slot
+    }
+
     private static func subjectKey(party: Int32, subject: MessageFingerprint) -> MessageFingerprint {
         var key = subject
         key.mixIn(UInt64(UInt32(bitPattern: party)))
