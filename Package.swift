@@ -96,6 +96,15 @@ let package = Package(
             path: "Examples/ShopDesk",
             swiftSettings: strictSwift6
         ),
+        .executableTarget(
+            name: "account-desk",
+            dependencies: [
+                "CustomerModel", "Conversation", "SupportDesk",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/AccountDesk",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(name: "CustomerModelTests", dependencies: ["CustomerModel"], path: "Tests/CustomerModelTests"),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),

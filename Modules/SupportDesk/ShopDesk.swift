@@ -2,6 +2,26 @@ import Conversation
 import CustomerModel
 import Foundation
 
+/// A mail parsed for a desk: the message, and the customer's side of it — the sender of an
+/// inbound mail, the first recipient of the desk's own (outbound) mail.
+struct ParsedDeskMail {
+    var message: SupportMessage
+    var warnings: [MailWarning]
+    var customerAddress: ContactPoint?
+    var customerName: String?
+
+    init(_ raw: RawMail, parser: MailParser, deskAddresses: Set<ContactPoint>, receivedAt: Date) throws(DeskIntakeError) {
+        let mail: MailMessage
+        do { mail = try parser.parse(raw.bytes) } catch { throw .unparsable(path: raw.path, offset: raw.offset, error) }
+        let author = mail.from.first.flatMap { try? ContactPoint.email($0.address) }
+        let outbound = author.map { deskAddresses.contains($0) } ?? false
+        message = SupportMessage(mail: mail, receivedAt: receivedAt, direction: outbound ? .outbound : .inbound)
+        warnings = mail.warnings
+        customerAddress = outbound ? mail.to.first.flatMap { try? ContactPoint.email($0.address) } : author
+        customerName = outbound ? mail.to.first?.name : mail.from.first?.name
+    }
+}
+
 /// What happened to one inbound or outbound e-mail in the desk.
 public struct DeskIntake: Sendable {
     /// The message as the desk keeps it.
@@ -75,21 +95,17 @@ public struct ShopMailDesk: Sendable {
     ///
     /// - Throws: ``DeskIntakeError/unparsable(path:offset:_:)``; the desk is unchanged then.
     public mutating func read(_ raw: RawMail, receivedAt: Date = Date()) throws(DeskIntakeError) -> ReadMail {
-        let mail: MailMessage
-        do { mail = try parser.parse(raw.bytes) } catch { throw .unparsable(path: raw.path, offset: raw.offset, error) }
-        let author = mail.from.first.flatMap { try? ContactPoint.email($0.address) }
-        let outbound = author.map { deskAddresses.contains($0) } ?? false
-        var message = SupportMessage(mail: mail, receivedAt: receivedAt, direction: outbound ? .outbound : .inbound)
-        let customerAddress = outbound ? mail.to.first.flatMap { try? ContactPoint.email($0.address) } : author
+        let parsed = try ParsedDeskMail(raw, parser: parser, deskAddresses: deskAddresses, receivedAt: receivedAt)
+        var message = parsed.message
         var newCustomer: Customer?
-        if let customerAddress {
+        if let customerAddress = parsed.customerAddress {
             let known = directory.customers.count
-            let party = customer(for: customerAddress, name: outbound ? mail.to.first?.name : mail.from.first?.name, at: receivedAt)
+            let party = customer(for: customerAddress, name: parsed.customerName, at: receivedAt)
             if directory.customers.count > known { newCustomer = directory.customers[party] }
             message.party = party
             message.person = party
         }
-        return ReadMail(message: message, warnings: mail.warnings, newCustomer: newCustomer)
+        return ReadMail(message: message, warnings: parsed.warnings, newCustomer: newCustomer)
     }
 
     /// Threads a message that ``read(_:receivedAt:)`` returned.
