@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --product shop-desk
+swift build --product account-desk
 desk=.build/debug/shop-desk
 $desk demo
 echo
@@ -32,3 +33,6 @@ for message in sv-1@mail.example.se en-1@mail.example.com; do
   echo "-- $message"
   $desk articles suggest "$message" --store "$store" --limit 2
 done
+echo
+echo "== account-desk demo: the B2B desk (Examples/data/b2b.mbox, accounts and sharing in Examples/data/accounts.json)"
+.build/debug/account-desk demo
