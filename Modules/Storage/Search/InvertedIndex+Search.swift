@@ -265,6 +265,9 @@ extension InvertedIndex {
 
     /// Top-k conjunction: walk the shortest list from its newest block back, skip blocks whose
     /// best possible score cannot enter the heap, and seek the other lists backwards.
+    ///
+    /// A block's bound uses the other lists' block maxima over the block's document range
+    /// (not only their global maxima), so blocks of common terms are skipped more often.
     func blockMaxConjunction(lists: [Postings], weights: [Double], heap: inout TopK, accept: (UInt32) -> Bool) {
         guard let driver = lists.first, driver.count > 0 else { return }
         let others = Array(lists.dropFirst())
@@ -277,16 +280,26 @@ extension InvertedIndex {
                 var block = driver.blockMax.count - 1
                 while block >= 0 {
                     defer { block -= 1 }
-                    if heap.isFull, driverWeight * Double(driver.blockMax[block]) + restMaximum <= heap.threshold {
-                        continue
-                    }
+                    let driverBound = driverWeight * Double(driver.blockMax[block])
+                    if heap.isFull, driverBound + restMaximum <= heap.threshold { continue }
                     let start = block * Postings.blockSize
-                    var index = min(start + Postings.blockSize, docs.count) - 1
+                    let end = min(start + Postings.blockSize, docs.count) - 1
+                    var rest = restMaximum
+                    if heap.isFull, !others.isEmpty {
+                        guard let bound = Self.rangeBound(others, otherWeights, from: docs[start], to: docs[end], cursors: &cursors)
+                        else {
+                            if cursors.contains(where: { $0 < 0 }) { return }
+                            continue
+                        }
+                        rest = bound
+                        if driverBound + rest <= heap.threshold { continue }
+                    }
+                    var index = end
                     while index >= start {
                         defer { index -= 1 }
                         let doc = docs[index]
                         var score = driverWeight * Double(impacts[index])
-                        if heap.isFull, score + restMaximum <= heap.threshold { continue }
+                        if heap.isFull, score + rest <= heap.threshold { continue }
                         var matched = true
                         for other in others.indices {
                             guard let position = Self.seekBackward(others[other].docs, to: doc, from: &cursors[other])
@@ -305,6 +318,31 @@ extension InvertedIndex {
                 }
             }
         }
+    }
+
+    /// The most the other lists can add to a document in `first...last`: the sum over lists of
+    /// weight × the largest block maximum among the blocks holding postings in that range. Moves
+    /// each cursor back to the list's last posting ≤ `last` (where the backward walk goes next
+    /// anyway). Nil when some list has no posting in the range (no document there can match).
+    static func rangeBound(
+        _ lists: [Postings], _ weights: [Double], from first: UInt32, to last: UInt32, cursors: inout [Int]
+    ) -> Double? {
+        var bound = 0.0
+        for list in lists.indices {
+            let docs = lists[list].docs
+            _ = seekBackward(docs, to: last, from: &cursors[list])
+            let cursor = cursors[list]
+            guard cursor >= 0, docs[cursor] >= first else { return nil }
+            let blockMax = lists[list].blockMax
+            var block = cursor / Postings.blockSize
+            var best = blockMax[block]
+            while block > 0, docs[block * Postings.blockSize] > first {
+                block -= 1
+                best = max(best, blockMax[block])
+            }
+            bound += weights[list] * Double(best)
+        }
+        return bound
     }
 
     /// Moves `cursor` back to the last posting ≤ `doc` (galloping, then binary search);

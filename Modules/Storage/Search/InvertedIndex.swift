@@ -88,11 +88,14 @@ public struct InvertedIndex: Sendable {
     let analyzers: AnalyzerRegistry
 
     // Term dictionary and postings.
-    var termIDs: [String: UInt32] = [:]
+    var termIDs = TermDictionary()
     var terms: [String] = []
     var postings: [Postings] = []
+    /// Per term: changed since the last ``markPersisted()`` (and then listed in `dirtyList`).
+    var dirtyFlags: [Bool] = []
+    var dirtyList: [UInt32] = []
     /// Terms whose postings changed since the last ``markPersisted()``.
-    public private(set) var dirtyTerms: Set<UInt32> = []
+    public var dirtyTerms: Set<UInt32> { Set(dirtyList) }
     var sortedTermOrder: [UInt32]? = nil
 
     // Per-document columns, indexed by document number.
@@ -149,20 +152,10 @@ public struct InvertedIndex: Sendable {
         }
         let analyzer = analyzers.analyzer(for: document.language ?? "und")
         var termList: [UInt32] = []
-        termList.reserveCapacity(64)
+        termList.reserveCapacity(document.body.utf8.count / 4 + document.title.utf8.count / 2 + 8)
         var length = 0
-        func collect(_ text: String, weight: Int) {
-            var text = text
-            text.withUTF8 { utf8 in
-                forEachTerm(analyzer, utf8) { term in
-                    let id = internTerm(term)
-                    for _ in 0..<weight { termList.append(id) }
-                    length += 1
-                }
-            }
-        }
-        collect(document.title, weight: 2)
-        collect(document.body, weight: 1)
+        collect(document.title, weight: 2, analyzer, into: &termList, length: &length)
+        collect(document.body, weight: 1, analyzer, into: &termList, length: &length)
 
         setColumns(document, number: number)
         documentCount += 1
@@ -181,25 +174,67 @@ public struct InvertedIndex: Sendable {
             let weight = Double(tf) * (Self.k1 + 1) / (Double(tf) + norm)
             let impact = UInt8(max(1, min(255, (weight / (Self.k1 + 1) * 255).rounded())))
             postings[Int(term)].append(doc: number, impact: impact)
-            dirtyTerms.insert(term)
+            markDirty(term)
         }
         return true
     }
 
-    private func forEachTerm(_ analyzer: any TextAnalyzer, _ utf8: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+    /// Appends the term ids of `text` (each `weight` times) and counts its terms.
+    private mutating func collect(
+        _ text: String, weight: Int, _ analyzer: any TextAnalyzer, into termList: inout [UInt32], length: inout Int
+    ) {
+        guard !text.isEmpty else { return }
+        var text = text
         if let standard = analyzer as? StandardTextAnalyzer {
-            standard.forEachTerm(inUTF8: utf8) { term, _, _, _ in body(String(decoding: term, as: UTF8.self)) }
+            // Terms arrive as bytes: a known term costs one hash probe, no String.
+            var count = 0
+            text.withUTF8 { utf8 in
+                standard.forEachTerm(inUTF8: utf8) { term, _, _, _ in
+                    let id = termIDs.id(of: term) ?? internNew(term)
+                    termList.append(id)
+                    if weight == 2 { termList.append(id) }
+                    count += 1
+                }
+            }
+            length += count
         } else {
-            for token in analyzer.tokens(in: String(decoding: utf8, as: UTF8.self)) { body(token.term) }
+            for token in analyzer.tokens(in: text) {
+                let id = internTerm(token.term)
+                for _ in 0..<weight { termList.append(id) }
+                length += 1
+            }
         }
     }
 
+    private mutating func markDirty(_ term: UInt32) {
+        if !dirtyFlags[Int(term)] {
+            dirtyFlags[Int(term)] = true
+            dirtyList.append(term)
+        }
+    }
+
+    /// How many terms `analyzer` yields for `utf8`.
+    private func termCount(_ analyzer: any TextAnalyzer, _ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        if let standard = analyzer as? StandardTextAnalyzer {
+            var count = 0
+            standard.forEachTerm(inUTF8: utf8) { _, _, _, _ in count += 1 }
+            return count
+        }
+        return analyzer.tokens(in: String(decoding: utf8, as: UTF8.self)).count
+    }
+
     private mutating func internTerm(_ term: String) -> UInt32 {
-        if let id = termIDs[term] { return id }
+        var term = term
+        return term.withUTF8 { bytes in termIDs.id(of: bytes) ?? internNew(bytes) }
+    }
+
+    /// Adds a term that is not in the dictionary.
+    private mutating func internNew(_ term: UnsafeBufferPointer<UInt8>) -> UInt32 {
         let id = UInt32(terms.count)
-        termIDs[term] = id
-        terms.append(term)
+        termIDs.insert(term, id: id)
+        terms.append(String(decoding: term, as: UTF8.self))
         postings.append(Postings())
+        dirtyFlags.append(false)
         sortedTermOrder = nil
         return id
     }
@@ -278,10 +313,10 @@ public struct InvertedIndex: Sendable {
         var emptied: [UInt32] = []
         for term in postings.indices where postings[term].docs.contains(where: removed.contains) {
             postings[term].remove(removed)
-            dirtyTerms.insert(UInt32(term))
+            markDirty(UInt32(term))
             if postings[term].count == 0 { emptied.append(UInt32(term)) }
         }
-        for term in emptied { termIDs[terms[Int(term)]] = nil }
+        for term in emptied { termIDs.remove(id: term) }
         sortedTermOrder = nil
     }
 
@@ -310,7 +345,7 @@ public struct InvertedIndex: Sendable {
     /// The dirty terms' posting lists for persistence; a term with no postings left has
     /// `count == 0` (delete it).
     public func persistedDirtyTerms() -> [PersistedTerm] {
-        dirtyTerms.sorted().map { term in
+        dirtyList.sorted().map { term in
             let list = postings[Int(term)]
             return PersistedTerm(
                 term: terms[Int(term)], count: list.count, docs: PostingsCoding.encodeDocs(list.docs),
@@ -319,7 +354,10 @@ public struct InvertedIndex: Sendable {
     }
 
     /// Forgets which terms changed, after a store wrote ``persistedDirtyTerms()``.
-    public mutating func markPersisted() { dirtyTerms.removeAll(keepingCapacity: true) }
+    public mutating func markPersisted() {
+        for term in dirtyList { dirtyFlags[Int(term)] = false }
+        dirtyList.removeAll(keepingCapacity: true)
+    }
 
     /// Restores a persisted index: the documents' columns (in increasing number), then the
     /// posting lists. Nothing is re-analyzed.
@@ -357,7 +395,7 @@ public struct InvertedIndex: Sendable {
         var length = 0
         for text in [document.title, document.body] {
             var text = text
-            text.withUTF8 { utf8 in forEachTerm(analyzer, utf8) { _ in length += 1 } }
+            length += text.withUTF8 { utf8 in termCount(analyzer, utf8) }
         }
         return length
     }
