@@ -48,6 +48,19 @@ let package = Package(
         suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
         suite("SLAEvaluation", ["CustomerModel", "Policy"]),
         suite("TextAnalysis", ["Localization"]),
+        // A deterministic multilingual corpus and queries for search (Snowball vocabularies, Zipf).
+        .target(
+            name: "SearchWorkload",
+            dependencies: ["CustomerModel", "Conversation", "Localization", "Storage", "SQLiteStorage"].map {
+                .product(name: $0, package: supportKit)
+            },
+            path: "Sources/SearchWorkload"
+        ),
+        // Writes the search workload as JSON Lines for scripts/search_peers.py.
+        .executableTarget(name: "export-search-workload", dependencies: ["SearchWorkload"], path: "Sources/export-search-workload"),
+        // SupportKit's per-query p50/p99 on the same workload (docs/benchmarks.md).
+        .executableTarget(name: "search-latency", dependencies: ["SearchWorkload"], path: "Sources/search-latency"),
+        suite("Search", ["Storage", "SQLiteStorage"], extra: ["SearchWorkload"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
 mode="${1:-check}"
-filter='identity_resolution_100k.*|threading_100k|mail_parsing_10k|sla_evaluation_100k|language_id_short_texts|analyzer_tokens_sv_1mb'
+filter='identity_resolution_100k.*|threading_100k|mail_parsing_10k|sla_evaluation_100k|language_id_short_texts|analyzer_tokens_sv_1mb|search_10k_build|search_100k_queries_.*'
 case "$mode" in
   check)
     set +e
