@@ -177,6 +177,7 @@ extension InMemorySupportStore {
             }
         }
         search.messages.remove(keys: unindexed)
+        search.messages.markPersisted()  // nothing to persist here: drops the removed terms' names
     }
 
     private func allPersonalRecords() -> [PersonalRecord] {

@@ -141,3 +141,23 @@ struct SQLiteBatchTests {
         #expect(Set(try await store.search(SearchQuery("goodbatch")).map(\.message.rawValue)) == ["good-2@shop", "fresh@shop"])
     }
 }
+
+@Suite("SQLite erasure and the index")
+struct SQLiteErasureIndexTests {
+    /// A term that erasure empties and a later message brings back, before the next checkpoint,
+    /// is in the persisted index after reopening.
+    @Test func aTermErasedAndIndexedAgainSurvivesReopening() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("reuse.sqlite")
+        do {
+            let store = try SQLiteSupportStore(path: path, options: .init(checkpointInterval: 0))
+            _ = try await store.ingest(record(message("a@shop", party: "c-a", text: "quillonite parcel"), thread: 1))
+            try await store.checkpointSearchIndex()
+            try await store.apply([PersonalDataChange(recordID: "message:a@shop", action: .delete)])
+            _ = try await store.ingest(record(message("b@shop", party: "c-b", text: "quillonite again"), thread: 2))
+            try await store.close()
+        }
+        let reopened = try SQLiteSupportStore(path: path)
+        #expect(try await reopened.search(SearchQuery("quillonite")).map(\.message.rawValue) == ["b@shop"])
+    }
+}

@@ -94,6 +94,8 @@ public struct InvertedIndex: Sendable {
     /// Per term: changed since the last ``markPersisted()`` (and then listed in `dirtyList`).
     var dirtyFlags: [Bool] = []
     var dirtyList: [UInt32] = []
+    /// Terms that erasure emptied, by name, until a store deleted their persisted rows.
+    var removedTermNames: [String] = []
     /// Terms whose postings changed since the last ``markPersisted()``.
     public var dirtyTerms: Set<UInt32> { Set(dirtyList) }
     var sortedTermOrder: [UInt32]? = nil
@@ -316,7 +318,13 @@ public struct InvertedIndex: Sendable {
             markDirty(UInt32(term))
             if postings[term].count == 0 { emptied.append(UInt32(term)) }
         }
-        for term in emptied { termIDs.remove(id: term) }
+        // A term only the removed documents used is their text: it leaves memory now, and its
+        // name waits (for a store to delete its persisted row) only until `markPersisted()`.
+        for term in emptied {
+            termIDs.remove(id: term)
+            removedTermNames.append(terms[Int(term)])
+            terms[Int(term)] = ""
+        }
         sortedTermOrder = nil
     }
 
@@ -345,18 +353,22 @@ public struct InvertedIndex: Sendable {
     /// The dirty terms' posting lists for persistence; a term with no postings left has
     /// `count == 0` (delete it).
     public func persistedDirtyTerms() -> [PersistedTerm] {
-        dirtyList.sorted().map { term in
+        let changed = dirtyList.sorted().compactMap { term -> PersistedTerm? in
             let list = postings[Int(term)]
+            guard list.count > 0 else { return nil }
             return PersistedTerm(
                 term: terms[Int(term)], count: list.count, docs: PostingsCoding.encodeDocs(list.docs),
                 impacts: list.impacts)
         }
+        // Deletions first: a term erasure emptied may be back under a new id with new postings.
+        return removedTermNames.map { PersistedTerm(term: $0, count: 0, docs: [], impacts: []) } + changed
     }
 
     /// Forgets which terms changed, after a store wrote ``persistedDirtyTerms()``.
     public mutating func markPersisted() {
         for term in dirtyList { dirtyFlags[Int(term)] = false }
         dirtyList.removeAll(keepingCapacity: true)
+        removedTermNames.removeAll()
     }
 
     /// Restores a persisted index: the documents' columns (in increasing number), then the

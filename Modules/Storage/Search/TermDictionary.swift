@@ -54,9 +54,12 @@ struct TermDictionary: Sendable {
         occupied += 1
     }
 
-    /// Marks a term's id removed (erasure): lookups no longer find it.
+    /// Marks a term's id removed (erasure): lookups no longer find it, and its bytes are zeroed.
     mutating func remove(id: UInt32) {
-        if Int(id) < dead.count { dead[Int(id)] = true }
+        guard Int(id) < dead.count else { return }
+        dead[Int(id)] = true
+        let start = Int(starts[Int(id)])
+        for index in start..<(start + Int(lengths[Int(id)])) { arena[index] = 0 }
     }
 
     private mutating func place(_ entry: UInt64) {
