@@ -28,20 +28,19 @@ extension SQLiteSupportStore {
                 case "party":
                     guard let row = try Row.fetchOne(db, sql: "SELECT body FROM party WHERE id = ?", arguments: [key]) else { continue }
                     let party = try Self.decode(StoredParty.self, row, "body")
-                    try db.execute(sql: "DELETE FROM party WHERE id = ?", arguments: [key])
+                    try Self.run(db, sql: "DELETE FROM party WHERE id = ?", arguments: [key])
                     if !delete { try Self.save(StoredParty.anonymised(party), db) }
                 case "message":
                     unindexed.append(key)
                     if delete {
-                        try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [key])
+                        try Self.run(db, sql: "DELETE FROM message WHERE id = ?", arguments: [key])
                     } else if let row = try Row.fetchOne(db, sql: "SELECT subject, text, body FROM message WHERE id = ?", arguments: [key]) {
                         var anonymised = try Self.message(row).anonymised
                         let subject = anonymised.subject
                         let text = anonymised.text
                         anonymised.subject = ""
                         anonymised.text = ""
-                        try db.execute(
-                            sql: "UPDATE message SET party = ?, person = ?, account = NULL, subject = ?, text = ?, body = ? WHERE id = ?",
+                        try Self.run(db, sql: "UPDATE message SET party = ?, person = ?, account = NULL, subject = ?, text = ?, body = ? WHERE id = ?",
                             arguments: [
                                 PersonalDataChange.anonymousParty.rawValue, PersonalDataChange.anonymousParty.rawValue, subject, text,
                                 try Self.encode(anonymised), key,
@@ -50,16 +49,16 @@ extension SQLiteSupportStore {
                 case "thread":
                     guard let number = Int64(key) else { continue }
                     if delete {
-                        try db.execute(sql: "DELETE FROM thread WHERE id = ?", arguments: [number])
+                        try Self.run(db, sql: "DELETE FROM thread WHERE id = ?", arguments: [number])
                     } else if let row = try Row.fetchOne(db, sql: "SELECT body FROM thread WHERE id = ?", arguments: [number]) {
                         try Self.save(try Self.decode(SupportThread.self, row, "body").anonymised, db)
                     }
                 default:
                     guard let sequence = Int64(key) else { continue }
                     if delete {
-                        try db.execute(sql: "DELETE FROM event WHERE sequence = ?", arguments: [sequence])
+                        try Self.run(db, sql: "DELETE FROM event WHERE sequence = ?", arguments: [sequence])
                     } else {
-                        try db.execute(sql: "UPDATE event SET party = ? WHERE sequence = ?",
+                        try Self.run(db, sql: "UPDATE event SET party = ? WHERE sequence = ?",
                             arguments: [PersonalDataChange.anonymousParty.rawValue, sequence])
                     }
                 }

@@ -115,18 +115,19 @@ public final class SQLiteSupportStore: SupportStore {
 
     /// Inserts one message's rows and indexes it; runs inside the caller's write transaction.
     private func insert(_ record: IngestRecord, _ db: Database) throws -> IngestOutcome {
-        if let existing = try Row.fetchOne(db, sql: "SELECT thread FROM message WHERE id = ?", arguments: [record.message.id.rawValue]) {
+        if let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT thread FROM message WHERE id = ?"), arguments: [record.message.id.rawValue])
+        {
             return .duplicate(existingThread: ThreadID(UInt64(try Self.int64(existing, "thread"))))
         }
         for party in record.parties { try Self.save(party, db) }
         try Self.save(record.thread, db)
         let document = SearchDocument(message: record.message, thread: record.thread.id, account: record.account)
-        let length = state.withLock { $0.search.messages.analyzedLength(of: document) }
+        let analyzed = state.withLock { $0.search.messages.analyze(document) }
         var stored = record.message
         stored.subject = ""
         stored.text = ""
-        try db.execute(
-            sql: """
+        try Self.run(db, sql: """
                 INSERT INTO message (id, thread, party, person, account, sent_at, language, channel, search_length, subject, text, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -134,14 +135,14 @@ public final class SQLiteSupportStore: SupportStore {
                 record.message.id.rawValue, Int64(record.thread.id.rawValue), record.message.party?.rawValue,
                 record.message.person?.rawValue,
                 record.account?.rawValue, record.message.sentAt.timeIntervalSince1970, record.message.language,
-                record.message.channel.searchName, length, record.message.subject, record.message.text,
+                record.message.channel.searchName, analyzed.length, record.message.subject, record.message.text,
                 try Self.encode(stored),
             ])
         let doc = db.lastInsertedRowID
         let sequences = try Self.append(record.events, db)
         // Indexed inside the transaction, so index order is commit order (a rollback reloads).
         state.withLock { state in
-            state.search.messages.add(document, number: UInt32(truncatingIfNeeded: doc))
+            state.search.messages.add(analyzed, number: UInt32(truncatingIfNeeded: doc))
             state.search.messages.setStatus(record.thread.status, of: record.thread.id)
             state.sinceCheckpoint += 1
         }
@@ -249,17 +250,18 @@ public final class SQLiteSupportStore: SupportStore {
     public func upsertArticle(_ article: KnowledgeArticle) async throws(StorageError) {
         try await indexWrite { db in
             let key = article.storageKey
-            try db.execute(sql: "DELETE FROM article WHERE key = ?", arguments: [key])
+            try Self.run(db, sql: "DELETE FROM article WHERE key = ?", arguments: [key])
             let document = SearchDocument(article: article)
-            let length = self.state.withLock { $0.search.articles.analyzedLength(of: document) }
-            try db.execute(
-                sql: "INSERT INTO article (key, search_length, body) VALUES (?, ?, ?)",
-                arguments: [key, length, try Self.encode(article)])
-            let doc = db.lastInsertedRowID
-            self.state.withLock { state in
+            // The old version leaves the index before the new one is analyzed: a term only it used
+            // leaves the dictionary, so the new version's ids are all live.
+            let analyzed = self.state.withLock { state in
                 state.search.articles.remove(keys: [key])
-                state.search.articles.add(document, number: UInt32(truncatingIfNeeded: doc))
+                return state.search.articles.analyze(document)
             }
+            try Self.run(db, sql: "INSERT INTO article (key, search_length, body) VALUES (?, ?, ?)",
+                arguments: [key, analyzed.length, try Self.encode(article)])
+            let doc = db.lastInsertedRowID
+            self.state.withLock { $0.search.articles.add(analyzed, number: UInt32(truncatingIfNeeded: doc)) }
             // Knowledge bases are small and change rarely: keep their postings current.
             try self.state.withLock { state throws in
                 try Self.writePostings(&state.search.articles, collection: "article", watermark: doc, db)
@@ -370,15 +372,13 @@ public final class SQLiteSupportStore: SupportStore {
     static func writePostings(_ index: inout InvertedIndex, collection: String, watermark: Int64, _ db: Database) throws {
         for term in index.persistedDirtyTerms() {
             if term.count == 0 {
-                try db.execute(sql: "DELETE FROM search_postings WHERE collection = ? AND term = ?", arguments: [collection, term.term])
+                try Self.run(db, sql: "DELETE FROM search_postings WHERE collection = ? AND term = ?", arguments: [collection, term.term])
             } else {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO search_postings (collection, term, count, docs, impacts) VALUES (?, ?, ?, ?, ?)",
+                try Self.run(db, sql: "INSERT OR REPLACE INTO search_postings (collection, term, count, docs, impacts) VALUES (?, ?, ?, ?, ?)",
                     arguments: [collection, term.term, term.count, Data(term.docs), Data(term.impacts)])
             }
         }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO search_state (collection, watermark) VALUES (?, ?)", arguments: [collection, watermark])
+        try Self.run(db, sql: "INSERT OR REPLACE INTO search_state (collection, watermark) VALUES (?, ?)", arguments: [collection, watermark])
         index.markPersisted()
     }
 
@@ -414,14 +414,12 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     static func save(_ party: StoredParty, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO party (id, account, body) VALUES (?, ?, ?)",
+        try Self.run(db, sql: "INSERT OR REPLACE INTO party (id, account, body) VALUES (?, ?, ?)",
             arguments: [party.id.rawValue, party.accountID?.rawValue, try encode(party)])
     }
 
     static func save(_ thread: SupportThread, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO thread (id, owner, status, created_at, body) VALUES (?, ?, ?, ?, ?)",
+        try Self.run(db, sql: "INSERT OR REPLACE INTO thread (id, owner, status, created_at, body) VALUES (?, ?, ?, ?, ?)",
             arguments: [
                 Int64(thread.id.rawValue), thread.owner.rawValue, thread.status.rawValue,
                 thread.createdAt.timeIntervalSince1970, try encode(thread),
@@ -430,8 +428,7 @@ public final class SQLiteSupportStore: SupportStore {
 
     private static func append(_ events: [NewSupportEvent], _ db: Database) throws -> [Int64] {
         try events.map { event in
-            try db.execute(
-                sql: "INSERT INTO event (at, thread, party, body) VALUES (?, ?, ?, ?)",
+            try Self.run(db, sql: "INSERT INTO event (at, thread, party, body) VALUES (?, ?, ?, ?)",
                 arguments: [
                     event.at.timeIntervalSince1970, event.thread.map { Int64($0.rawValue) }, event.party?.rawValue,
                     try encode(event.kind),
@@ -440,10 +437,18 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
+    /// Runs a statement, compiled once per connection and kept (GRDB's statement cache):
+    /// an import runs the same few statements for every message.
+    static func run(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// One encoder for every row: writes are serialized, so the lock is never contended, and
+    /// an import does not pay for a new encoder per row.
+    private static let encoder = Mutex(JSONEncoder())
+
     static func encode(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return try encoder.encode(value)
+        try encoder.withLock { try $0.encode(value) }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T {

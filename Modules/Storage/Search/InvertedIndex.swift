@@ -149,16 +149,45 @@ public struct InvertedIndex: Sendable {
     ///   or the key is already indexed.
     @discardableResult
     public mutating func add(_ document: SearchDocument, number: UInt32) -> Bool {
-        guard number > lastDocument || (number == 0 && keys.isEmpty), docNumbers[document.key] == nil else {
-            return false
-        }
+        add(analyze(document), number: number)
+    }
+
+    /// A document analyzed for ``add(_:number:)``: its term ids (into this index's dictionary)
+    /// and its length in terms. A store analyzes before it writes the row (the row keeps the
+    /// length) and adds after, so the text is analyzed once.
+    public struct AnalyzedDocument: Sendable {
+        /// The document.
+        public let document: SearchDocument
+        /// Term ids, title terms twice.
+        let terms: [UInt32]
+        /// The number of terms (title terms once): what BM25 normalises by.
+        public let length: Int
+    }
+
+    /// Analyzes a document; new terms enter the dictionary (with no postings until a document
+    /// that has them is added).
+    public mutating func analyze(_ document: SearchDocument) -> AnalyzedDocument {
         let analyzer = analyzers.analyzer(for: document.language ?? "und")
         var termList: [UInt32] = []
         termList.reserveCapacity(document.body.utf8.count / 4 + document.title.utf8.count / 2 + 8)
         var length = 0
         collect(document.title, weight: 2, analyzer, into: &termList, length: &length)
         collect(document.body, weight: 1, analyzer, into: &termList, length: &length)
+        return AnalyzedDocument(document: document, terms: termList, length: length)
+    }
 
+    /// Indexes an analyzed document under `number`, which must exceed every number used before.
+    ///
+    /// - Returns: false (and changes nothing) when `number` is not above ``lastDocument``
+    ///   or the key is already indexed.
+    @discardableResult
+    public mutating func add(_ analyzed: AnalyzedDocument, number: UInt32) -> Bool {
+        let document = analyzed.document
+        guard number > lastDocument || (number == 0 && keys.isEmpty), docNumbers[document.key] == nil else {
+            return false
+        }
+        var termList = analyzed.terms
+        let length = analyzed.length
         setColumns(document, number: number)
         documentCount += 1
         totalLength += length
@@ -213,16 +242,6 @@ public struct InvertedIndex: Sendable {
             dirtyFlags[Int(term)] = true
             dirtyList.append(term)
         }
-    }
-
-    /// How many terms `analyzer` yields for `utf8`.
-    private func termCount(_ analyzer: any TextAnalyzer, _ utf8: UnsafeBufferPointer<UInt8>) -> Int {
-        if let standard = analyzer as? StandardTextAnalyzer {
-            var count = 0
-            standard.forEachTerm(inUTF8: utf8) { _, _, _, _ in count += 1 }
-            return count
-        }
-        return analyzer.tokens(in: String(decoding: utf8, as: UTF8.self)).count
     }
 
     private mutating func internTerm(_ term: String) -> UInt32 {
@@ -401,16 +420,6 @@ public struct InvertedIndex: Sendable {
         return index
     }
 
-    /// The number of terms `document` yields (the length BM25 normalises by), for persistence.
-    public func analyzedLength(of document: SearchDocument) -> Int {
-        let analyzer = analyzers.analyzer(for: document.language ?? "und")
-        var length = 0
-        for text in [document.title, document.body] {
-            var text = text
-            length += text.withUTF8 { utf8 in termCount(analyzer, utf8) }
-        }
-        return length
-    }
 }
 
 extension AnalyzerRegistry {
