@@ -11,18 +11,6 @@ struct ArticlesCommand: AsyncParsableCommand {
         subcommands: [ArticlesImportCommand.self, ArticlesSearchCommand.self, ArticlesSuggestCommand.self])
 }
 
-/// Opens a store that must exist (search and suggest) or may be created (import).
-func openStore(_ path: String, create: Bool) throws -> SQLiteSupportStore {
-    guard create || FileManager.default.fileExists(atPath: path) else {
-        FileHandle.standardError.write(Data("shop-desk: no store at \(path)\n".utf8))
-        throw ExitCode(66)
-    }
-    do { return try SQLiteSupportStore(path: path) } catch {
-        FileHandle.standardError.write(Data("shop-desk: cannot open store \(path): \(error)\n".utf8))
-        throw ExitCode(74)
-    }
-}
-
 func printArticles(_ hits: [ArticleHit]) {
     for hit in hits {
         print("\(String(format: "%7.3f", hit.score))  \(hit.id)@\(hit.locale)  \(hit.title)")

@@ -25,10 +25,6 @@ struct PrivacyOptions: ParsableArguments {
     var policy: String?
 
     func open() throws -> (StorePrivacyExecutor<SQLiteSupportStore>, PrivacyRules) {
-        guard FileManager.default.fileExists(atPath: store) else {
-            FileHandle.standardError.write(Data("shop-desk: no store at \(store)\n".utf8))
-            throw ExitCode(66)
-        }
         var privacy = PrivacyPolicy()
         if let policy {
             do { privacy = try SupportPolicyDocument.load(contentsOf: URL(fileURLWithPath: policy)).privacy ?? privacy } catch {
@@ -36,7 +32,7 @@ struct PrivacyOptions: ParsableArguments {
                 throw ExitCode(65)
             }
         }
-        return (StorePrivacyExecutor(store: try SQLiteSupportStore(path: store)), try PrivacyRules(policy: privacy))
+        return (StorePrivacyExecutor(store: try openStore(store, create: false)), try PrivacyRules(policy: privacy))
     }
 }
 

@@ -39,11 +39,7 @@ struct IngestCommand: AsyncParsableCommand {
                 throw ExitCode(66)
             }
         }
-        let sqlite: SQLiteSupportStore
-        do { sqlite = try SQLiteSupportStore(path: store) } catch {
-            FileHandle.standardError.write(Data("shop-desk: cannot open store \(store): \(error)\n".utf8))
-            throw ExitCode(74)
-        }
+        let sqlite = try openStore(store, create: true)
         let desk = try await StoredMailDesk.open(
             store: sqlite, deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
             configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
@@ -126,10 +122,6 @@ struct SearchCommand: AsyncParsableCommand {
     var format: Format = .jsonl
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: store) else {
-            FileHandle.standardError.write(Data("shop-desk: no store at \(store) (run shop-desk ingest first)\n".utf8))
-            throw ExitCode(66)
-        }
         var statuses: Set<ThreadStatus>?
         if !status.isEmpty {
             statuses = []
@@ -142,7 +134,7 @@ struct SearchCommand: AsyncParsableCommand {
             party: party.map(PartyID.init), account: account.map(PartyID.init), statuses: statuses,
             channels: channel.isEmpty ? nil : Set(channel), languages: inLanguage.isEmpty ? nil : Set(inLanguage),
             from: try since.map(Self.day), until: try until.map(Self.day))
-        let sqlite = try SQLiteSupportStore(path: store)
+        let sqlite = try openStore(store, create: false)
         let hits: [SearchHit]
         do {
             hits = try await sqlite.search(SearchQuery(query, filter: filter, limit: limit, languages: lang.isEmpty ? nil : lang))
@@ -176,5 +168,17 @@ struct SearchCommand: AsyncParsableCommand {
         formatter.dateFormat = "yyyy-MM-dd"
         guard let date = formatter.date(from: text) else { throw ValidationError("'\(text)' is not a YYYY-MM-DD day") }
         return date
+    }
+}
+
+/// Opens a store that must exist (search and suggest) or may be created (import).
+func openStore(_ path: String, create: Bool) throws -> SQLiteSupportStore {
+    guard create || FileManager.default.fileExists(atPath: path) else {
+        FileHandle.standardError.write(Data("shop-desk: no store at \(path) (run shop-desk ingest first)\n".utf8))
+        throw ExitCode(66)
+    }
+    do { return try SQLiteSupportStore(path: path) } catch {
+        FileHandle.standardError.write(Data("shop-desk: cannot open store \(path): \(error)\n".utf8))
+        throw ExitCode(74)
     }
 }

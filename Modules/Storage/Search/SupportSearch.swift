@@ -23,14 +23,7 @@ public struct SupportSearch: Sendable {
     public func searchMessages(
         _ query: SearchQuery, lookup: (String) -> (document: SearchDocument, thread: ThreadID?)?
     ) throws(StorageError) -> [SearchHit] {
-        let parsed: ParsedQuery
-        do { parsed = try ParsedQuery(parsing: query.text) } catch { throw .invalidQuery(error) }
-        let found: (hits: [RankedDocument], highlightTerms: Set<String>)
-        do {
-            found = try messages.search(
-                parsed, limit: query.limit, filter: query.filter, languages: query.languages,
-                text: { lookup($0)?.document.fullText })
-        } catch { throw .invalidQuery(error) }
+        let found = try Self.rank(query, in: messages) { lookup($0)?.document.fullText }
         return found.hits.compactMap { hit in
             guard let stored = lookup(hit.key) else { return nil }
             let snippet = messages.snippet(
@@ -45,14 +38,7 @@ public struct SupportSearch: Sendable {
     public func searchArticles(_ query: SearchQuery, lookup: (String) -> KnowledgeArticle?) throws(StorageError)
         -> [ArticleHit]
     {
-        let parsed: ParsedQuery
-        do { parsed = try ParsedQuery(parsing: query.text) } catch { throw .invalidQuery(error) }
-        let found: (hits: [RankedDocument], highlightTerms: Set<String>)
-        do {
-            found = try articles.search(
-                parsed, limit: query.limit, filter: query.filter, languages: query.languages,
-                text: { lookup($0).map { SearchDocument(article: $0).fullText } })
-        } catch { throw .invalidQuery(error) }
+        let found = try Self.rank(query, in: articles) { lookup($0).map { SearchDocument(article: $0).fullText } }
         return found.hits.compactMap { hit in
             guard let article = lookup(hit.key) else { return nil }
             return articleHit(article, score: hit.score, highlighting: found.highlightTerms)
@@ -83,6 +69,16 @@ public struct SupportSearch: Sendable {
         return (preferred + others).prefix(limit).compactMap { hit in
             lookup(hit.key).map { articleHit($0, score: hit.score, highlighting: highlight) }
         }
+    }
+
+    /// Parses and ranks a query; both kinds of syntax trouble become ``StorageError/invalidQuery(_:)``.
+    private static func rank(_ query: SearchQuery, in index: InvertedIndex, text: (String) -> String?) throws(StorageError)
+        -> (hits: [RankedDocument], highlightTerms: Set<String>)
+    {
+        do {
+            let parsed = try ParsedQuery(parsing: query.text)
+            return try index.search(parsed, limit: query.limit, filter: query.filter, languages: query.languages, text: text)
+        } catch { throw .invalidQuery(error) }
     }
 
     private func articleHit(_ article: KnowledgeArticle, score: Double, highlighting terms: Set<String>) -> ArticleHit {
