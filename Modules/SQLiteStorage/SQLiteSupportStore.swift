@@ -191,6 +191,42 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
+    public func threads(_ ids: Set<ThreadID>) async throws(StorageError) -> [ThreadID: SupportThread] {
+        let numbers = ids.map { Int64($0.rawValue) }
+        return try await read { db in
+            var found: [ThreadID: SupportThread] = [:]
+            for chunk in Self.chunks(numbers) {
+                let sql = "SELECT body FROM thread WHERE id IN (\(Self.placeholders(chunk.count)))"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
+                    let thread = try Self.decode(SupportThread.self, row, "body")
+                    found[thread.id] = thread
+                }
+            }
+            return found
+        }
+    }
+
+    public func storedThreads(ofMessages ids: [MessageID]) async throws(StorageError) -> [MessageID: ThreadID] {
+        let keys = ids.map(\.rawValue)
+        return try await read { db in
+            var found: [MessageID: ThreadID] = [:]
+            for chunk in Self.chunks(keys) {
+                let sql = "SELECT id, thread FROM message WHERE id IN (\(Self.placeholders(chunk.count)))"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
+                    found[MessageID(try Self.string(row, "id"))] = ThreadID(UInt64(try Self.int64(row, "thread")))
+                }
+            }
+            return found
+        }
+    }
+
+    /// Slices of at most 500 values: one bound parameter each, well under SQLite's limit.
+    static func chunks<T>(_ values: [T]) -> [ArraySlice<T>] {
+        stride(from: 0, to: values.count, by: 500).map { values[$0..<min($0 + 500, values.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+
     public func threads(ownedBy owner: PartyID) async throws(StorageError) -> [SupportThread] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT body FROM thread WHERE owner = ? ORDER BY created_at, id", arguments: [owner.rawValue])

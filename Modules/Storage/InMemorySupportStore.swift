@@ -74,6 +74,16 @@ public actor InMemorySupportStore: SupportStore {
 
     public func thread(_ id: ThreadID) throws(StorageError) -> SupportThread? { threads[id] }
 
+    public func threads(_ ids: Set<ThreadID>) throws(StorageError) -> [ThreadID: SupportThread] {
+        threads.filter { ids.contains($0.key) }
+    }
+
+    public func storedThreads(ofMessages ids: [MessageID]) throws(StorageError) -> [MessageID: ThreadID] {
+        var found: [MessageID: ThreadID] = [:]
+        for id in ids { if let row = messageRows[id] { found[id] = row.thread } }
+        return found
+    }
+
     public func threads(ownedBy owner: PartyID) throws(StorageError) -> [SupportThread] {
         threads.values.filter { $0.owner == owner }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }

@@ -53,6 +53,10 @@ public protocol ConversationStore: Sendable {
     func messages(inThread thread: ThreadID) async throws(StorageError) -> [SupportMessage]
     /// The thread with this id.
     func thread(_ id: ThreadID) async throws(StorageError) -> SupportThread?
+    /// The stored ones of these threads, in one read (an import looks up a batch's threads at once).
+    func threads(_ ids: Set<ThreadID>) async throws(StorageError) -> [ThreadID: SupportThread]
+    /// Which of these messages are stored, and in which thread, in one read.
+    func storedThreads(ofMessages ids: [MessageID]) async throws(StorageError) -> [MessageID: ThreadID]
     /// The threads a party owns, oldest first.
     func threads(ownedBy owner: PartyID) async throws(StorageError) -> [SupportThread]
     /// Replaces a stored thread (status, assignee, tags …) and appends events, in one transaction.

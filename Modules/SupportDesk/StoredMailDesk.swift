@@ -77,25 +77,31 @@ public actor StoredMailDesk<Store: SupportStore> {
     ///
     /// - Throws: ``StorageError`` when the store fails; then none of the batch is stored.
     public func ingest(_ raws: [RawMail], receivedAt: Date = Date()) async throws(StorageError) -> [StoredIntake] {
+        // Read every mail first, so that the store is asked once per batch which are stored.
+        var reads: [Result<ShopMailDesk.ReadMail, DeskIntakeError>] = []
+        reads.reserveCapacity(raws.count)
+        for raw in raws {
+            do { reads.append(.success(try desk.read(raw, receivedAt: receivedAt))) } catch { reads.append(.failure(error)) }
+        }
+        let ids = reads.compactMap { try? $0.get().message.id }
+        let stored = try await store.storedThreads(ofMessages: ids)
+
+        // Thread the new ones in order (in memory), then fetch their threads' stored state at once.
         var outcomes: [StoredIntake] = []
-        var records: [IngestRecord] = []
-        var recordOutcome: [Int] = []
-        var batchThreads: [ThreadID: SupportThread] = [:]
+        var pending: [(position: Int, read: ShopMailDesk.ReadMail, assignment: ThreadAssignment)] = []
         var batchMessages: [MessageID: ThreadID] = [:]
         outcomes.reserveCapacity(raws.count)
-        for raw in raws {
+        for result in reads {
             var read: ShopMailDesk.ReadMail
-            do { read = try desk.read(raw, receivedAt: receivedAt) } catch {
+            switch result {
+            case .failure(let error):
                 outcomes.append(.rejected(error))
                 continue
+            case .success(let value): read = value
             }
             let id = read.message.id
-            if let thread = batchMessages[id] {
+            if let thread = batchMessages[id] ?? stored[id] {
                 outcomes.append(.duplicate(id, thread: thread))
-                continue
-            }
-            if let existing = try await store.message(id) {
-                outcomes.append(.duplicate(id, thread: existing.thread))
                 continue
             }
             if read.message.language == nil {
@@ -103,23 +109,24 @@ public actor StoredMailDesk<Store: SupportStore> {
                 if guess.language != LanguageIdentifier.unknown { read.message.language = guess.language }
             }
             let assignment = desk.thread(read.message)
-            var previous = batchThreads[assignment.thread]
-            if previous == nil { previous = try await store.thread(assignment.thread) }
-            let (thread, events) = Self.advance(previous, with: read.message, assignment: assignment)
-            batchThreads[thread.id] = thread
-            batchMessages[id] = thread.id
-            records.append(IngestRecord(
-                message: read.message, thread: thread, parties: read.newCustomer.map { [.customer($0)] } ?? [],
-                events: events))
-            recordOutcome.append(outcomes.count)
+            batchMessages[id] = assignment.thread
+            pending.append((outcomes.count, read, assignment))
             outcomes.append(.stored(DeskIntake(message: read.message, assignment: assignment, warnings: read.warnings)))
         }
-        guard !records.isEmpty else { return outcomes }
-        let stored = try await store.ingest(contentsOf: records)
-        for (position, outcome) in zip(recordOutcome, stored) {
-            if case .duplicate(let thread) = outcome, case .stored(let intake) = outcomes[position] {
-                outcomes[position] = .duplicate(intake.message.id, thread: thread)
-            }
+        guard !pending.isEmpty else { return outcomes }
+        var threads = try await store.threads(Set(pending.map(\.assignment.thread)))
+        var records: [IngestRecord] = []
+        records.reserveCapacity(pending.count)
+        for entry in pending {
+            let (thread, events) = Self.advance(threads[entry.assignment.thread], with: entry.read.message, assignment: entry.assignment)
+            threads[thread.id] = thread
+            records.append(IngestRecord(
+                message: entry.read.message, thread: thread, parties: entry.read.newCustomer.map { [.customer($0)] } ?? [],
+                events: events))
+        }
+        let results = try await store.ingest(contentsOf: records)
+        for (entry, outcome) in zip(pending, results) {
+            if case .duplicate(let thread) = outcome { outcomes[entry.position] = .duplicate(entry.read.message.id, thread: thread) }
         }
         return outcomes
     }

@@ -8,6 +8,8 @@ import SupportWorkload
 //   swift run -c release export-workload 1000000 --score
 // or, with --parse, splits and parses it as an mbox and prints MB/s:
 //   swift run -c release export-workload 100000 --parse
+// or, with --mbox FILE, writes that mbox (for shop-desk ingest at scale):
+//   swift run -c release export-workload 100000 --mbox /tmp/workload-100k.mbox
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
 let workload = SupportMailWorkload(count: count, seed: 7)
 if CommandLine.arguments.contains("--score") {
@@ -20,6 +22,14 @@ if CommandLine.arguments.contains("--score") {
     let score = PairwiseScore(predicted: engine.assignments, truth: workload.truth)
     print(String(format: "HelpdeskThreading: %d messages in %.3f s = %.0fk msg/s; %d bytes/message; precision %.5f recall %.5f F1 %.5f",
         count, seconds, Double(count) / seconds / 1000, engine.approximateByteCount / count, score.precision, score.recall, score.f1))
+    exit(0)
+}
+if let flag = CommandLine.arguments.firstIndex(of: "--mbox"), flag + 1 < CommandLine.arguments.count {
+    let path = CommandLine.arguments[flag + 1]
+    guard FileManager.default.createFile(atPath: path, contents: Data(workload.mbox())) else {
+        FileHandle.standardError.write(Data("export-workload: cannot write \(path)\n".utf8))
+        exit(73)
+    }
     exit(0)
 }
 if CommandLine.arguments.contains("--parse") {
