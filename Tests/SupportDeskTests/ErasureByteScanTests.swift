@@ -100,3 +100,31 @@ struct ErasureByteScanTests {
         #expect(export.records.contains { $0.category == .profile })
     }
 }
+
+/// Retention (GDPR Art. 5(1)(e)): Policy decides from the store's records, the store executes.
+@Suite("Retention on a store")
+struct RetentionOnAStoreTests {
+    @Test func oldMessagesGoExceptUnderALegalHold() async throws {
+        let store = InMemorySupportStore()
+        let desk = try await StoredMailDesk.open(store: store, deskAddresses: [try .email("support@shop.example")])
+        _ = try await desk.ingest(try MailboxReader.messages(at: ErasureByteScanTests.mailbox))
+        let executor = StorePrivacyExecutor(store: store)
+        let rules = try PrivacyRules(policy: PrivacyPolicy(retention: [
+            RetentionRule(category: .messages, afterMonths: 12, action: .delete),
+        ]))
+        let later = Date(timeIntervalSince1970: 1_862_000_000)  // 2029: every example mail is over a year old
+        let hold = LegalHold(id: "dispute-7", party: "matti.virtanen@example.fi", reason: "chargeback dispute",
+            placedAt: Date(timeIntervalSince1970: 1_764_000_000))
+        let records = try await executor.personalDataRecords(lastActiveBefore: later)
+        let decision = rules.retention(records: records, holds: [hold], at: later)
+        #expect(!decision.actions.isEmpty)
+        #expect(decision.actions.allSatisfy { $0.category == .messages && $0.party != "matti.virtanen@example.fi" })
+        #expect(decision.retained.contains { $0.recordID == "message:fi-1@posti.example.fi" })
+        _ = try await executor.apply(decision.actions)
+        #expect(try await store.message("sv-1@mail.example.se") == nil)
+        #expect(try await store.message("fi-1@posti.example.fi") != nil, "the legal hold keeps Matti's mail")
+        #expect(try await store.party("anna.svensson@example.se") != nil, "profiles have no retention rule here")
+        #expect(try await store.search(SearchQuery("returnera")).isEmpty)
+        #expect(try await store.search(SearchQuery("palautus")).count == 1)
+    }
+}
