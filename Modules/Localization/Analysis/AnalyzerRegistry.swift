@@ -45,7 +45,8 @@ public struct AnalyzerRegistry: Sendable {
     /// The primary subtags with a registered analyzer, sorted.
     public var languages: [String] { analyzers.keys.sorted() }
 
-    static func primarySubtag(_ tag: String) -> String {
+    /// The lower-cased primary subtag of a BCP 47 tag (`sv-SE` → `sv`): the key analyzers are registered under.
+    public static func primarySubtag(_ tag: String) -> String {
         let primary = tag.prefix { $0 != "-" && $0 != "_" }
         return primary.lowercased()
     }

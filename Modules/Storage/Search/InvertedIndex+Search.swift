@@ -72,7 +72,7 @@ extension InvertedIndex {
 
     func resolve(_ query: ParsedQuery, languages requested: [String]?) throws(SearchQueryError) -> ResolvedQuery {
         let analyzerList: [any TextAnalyzer] = {
-            let names = requested.map { $0.map(AnalyzerRegistry.primarySubtagOf) } ?? languageNames
+            let names = requested.map { $0.map(AnalyzerRegistry.primarySubtag) } ?? languageNames
             var seen = Set<String>()
             var list: [any TextAnalyzer] = []
             for name in names.isEmpty ? ["und"] : names where seen.insert(name).inserted {
@@ -395,7 +395,7 @@ struct Predicate {
         threadOf = index.threadOf
         threadStatus = index.threadStatus
         channelCodes = filter.channels.map { Set($0.compactMap { index.channels[$0] }) }
-        languageCodes = filter.languages.map { Set($0.compactMap { index.languages[AnalyzerRegistry.primarySubtagOf($0)] }) }
+        languageCodes = filter.languages.map { Set($0.compactMap { index.languages[AnalyzerRegistry.primarySubtag($0)] }) }
         from = filter.from.map { Int64($0.timeIntervalSince1970.rounded(.up)) }
         until = filter.until.map { Int64($0.timeIntervalSince1970.rounded(.up)) }
         partyOf = index.partyOf

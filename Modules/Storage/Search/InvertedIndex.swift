@@ -289,7 +289,7 @@ public struct InvertedIndex: Sendable {
         }
         threadOf[slot] = document.thread?.rawValue ?? 0
         if let channel = document.channel { channelOf[slot] = Self.code(channel, in: &channels) }
-        let language = AnalyzerRegistry.primarySubtagOf(document.language ?? "und")
+        let language = AnalyzerRegistry.primarySubtag(document.language ?? "und")
         if languages[language] == nil { languageNames.append(language) }
         languageOf[slot] = Self.code(language, in: &languages)
         dateOf[slot] = Int64(document.date.timeIntervalSince1970.rounded(.down))
@@ -418,13 +418,5 @@ public struct InvertedIndex: Sendable {
             index.postings[Int(id)] = list
         }
         return index
-    }
-
-}
-
-extension AnalyzerRegistry {
-    /// The lower-cased primary subtag of a BCP 47 tag (`sv-SE` → `sv`).
-    static func primarySubtagOf(_ tag: String) -> String {
-        tag.prefix { $0 != "-" && $0 != "_" }.lowercased()
     }
 }

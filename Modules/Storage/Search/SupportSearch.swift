@@ -62,7 +62,7 @@ public struct SupportSearch: Sendable {
         candidates.sort { articles.postings[Int($0)].count < articles.postings[Int($1)].count }
         let chosen = Array(candidates.prefix(12))
         let highlight = Set(chosen.map { articles.terms[Int($0)] })
-        let primary = AnalyzerRegistry.primarySubtagOf(language)
+        let primary = AnalyzerRegistry.primarySubtag(language)
         let ranked = articles.disjunction(chosen, limit: limit * 4)
         let preferred = ranked.filter { articles.languageName(of: $0.doc) == primary }
         let others = ranked.filter { articles.languageName(of: $0.doc) != primary }
