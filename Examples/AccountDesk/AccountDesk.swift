@@ -134,7 +134,7 @@ struct AccountThreadCommand: ParsableCommand {
         }
         print()
         for thread in threads {
-            let owner = desk.conversations[thread]?.owner.rawValue ?? "(unassigned: agents only)"
+            let owner = desk.threading.owner(of: thread)?.rawValue ?? "(unassigned: agents only)"
             print("#\(thread.rawValue)  \(owner)  visible to: \(desk.viewers(of: thread).map(\.rawValue).joined(separator: ", "))")
         }
     }

@@ -39,8 +39,6 @@ public struct AccountMailDesk: Sendable {
     public var accountDomains: [String: PartyID]
     /// The roles a stakeholder created from a known domain gets.
     public var newStakeholderRoles: Set<StakeholderRole> = [.buyer]
-    /// Who owns each thread and who wrote in it: what visibility is decided on.
-    public private(set) var conversations: [ThreadID: ConversationAccess] = [:]
 
     /// A desk over `directory`.
     public init(
@@ -77,11 +75,6 @@ public struct AccountMailDesk: Sendable {
             }
         }
         let assignment = threading.assign(message, directory: directory)
-        if let owner = message.party {
-            var access = conversations[assignment.thread] ?? ConversationAccess(owner: owner)
-            if message.direction == .inbound, let person = message.person { access.participants.insert(person) }
-            conversations[assignment.thread] = access
-        }
         return AccountIntake(
             message: message, assignment: assignment, warnings: parsed.warnings, newStakeholder: newStakeholder,
             unassigned: message.party == nil)
@@ -89,7 +82,7 @@ public struct AccountMailDesk: Sendable {
 
     /// The stakeholders of the thread's account who may see it, by the account's sharing setting.
     public func viewers(of thread: ThreadID) -> [PartyID] {
-        guard let access = conversations[thread] else { return [] }
+        guard let access = threading.access(of: thread) else { return [] }
         return directory.stakeholders(of: access.owner).map(\.id).filter { directory.mayView(.person($0), access) }
     }
 

@@ -796,12 +796,21 @@ public struct HelpdeskThreading: ThreadingStrategy {
         if owner == party, message.pointee.person == nil || message.pointee.person == message.pointee.party {
             return true
         }
-        guard let person = message.pointee.person ?? message.pointee.party else { return false }
+        guard let person = message.pointee.person ?? message.pointee.party, let access = access(ofSlot: slot) else {
+            return false
+        }
+        return mayView(.person(person), access)
+    }
+
+    /// Who owns the thread in `slot` and who wrote in it (over merged threads); nil when no party owns it.
+    private func access(ofSlot slot: Int32) -> ConversationAccess? {
+        let owner = threads[Int(slot)].owner
+        guard owner >= 0 else { return nil }
         var participants = Set<PartyID>()
         for member in threadSets.members(of: slot) {
             for participant in threadParticipants[member] ?? [] { participants.insert(partyIDs[Int(participant)]) }
         }
-        return mayView(.person(person), ConversationAccess(owner: partyIDs[Int(owner)], participants: participants))
+        return ConversationAccess(owner: partyIDs[Int(owner)], participants: participants)
     }
 
     /// Whether the sender is the thread's owner itself rather than a stakeholder of the owning account.
@@ -841,6 +850,14 @@ public struct HelpdeskThreading: ThreadingStrategy {
         guard let slot = slot(ofTicket: thread.rawValue) else { return nil }
         let owner = threads[Int(slot)].owner
         return owner >= 0 ? partyIDs[Int(owner)] : nil
+    }
+
+    /// What a directory decides visibility on for a thread: its owner and the B2B stakeholders
+    /// who wrote in it (over merged threads; B2C threads list none). Nil for an unknown thread or
+    /// one that no party owns.
+    public func access(of thread: ThreadID) -> ConversationAccess? {
+        guard let slot = slot(ofTicket: thread.rawValue) else { return nil }
+        return access(ofSlot: slot)
     }
 
     /// Tells the engine a thread's status, so channel continuation joins only
