@@ -58,12 +58,18 @@ public actor InMemorySupportStore: SupportStore {
     public func messages(after cursor: Int64, limit: Int) throws(StorageError)
         -> [(cursor: Int64, message: SupportMessage, thread: ThreadID)]
     {
-        // Cursors are positions + 1 in `order` until erasure removes rows, so search from there.
+        // `order` holds live messages in increasing cursor order (erasure removes entries), so a
+        // page starts at a binary search, not at a scan from the first message.
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (messageRows[order[middle]]?.cursor ?? 0) <= cursor { low = middle + 1 } else { high = middle }
+        }
         var result: [(cursor: Int64, message: SupportMessage, thread: ThreadID)] = []
-        for id in order {
-            guard let row = messageRows[id], row.cursor > cursor else { continue }
-            result.append((row.cursor, row.message, row.thread))
-            if result.count >= limit { break }
+        for id in order[low...] {
+            guard result.count < limit else { break }
+            if let row = messageRows[id] { result.append((row.cursor, row.message, row.thread)) }
         }
         return result
     }
