@@ -17,13 +17,12 @@ public struct ConformanceFailure: Error, CustomStringConvertible {
 public struct ConformanceCheck: Sendable, CustomStringConvertible {
     /// A short name (`ingest_is_idempotent`).
     public let name: String
-    let body: @Sendable (any SupportStore, inout Expectations) async throws -> Void
+    let body: @Sendable (any SupportStore, Expectations) async throws -> Void
 
     /// Runs the check against a store that is empty. Throws ``ConformanceFailure`` on the
     /// first broken expectation, or the store's own error.
     public func run(on store: any SupportStore) async throws {
-        var expectations = Expectations(check: name)
-        try await body(store, &expectations)
+        try await body(store, Expectations(check: name))
     }
 
     public var description: String { name }
@@ -33,7 +32,7 @@ public struct ConformanceCheck: Sendable, CustomStringConvertible {
 public struct Expectations: Sendable {
     let check: String
 
-    mutating func that(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    func that(_ condition: Bool, _ message: @autoclosure () -> String) throws {
         if !condition { throw ConformanceFailure(check: check, message: message()) }
     }
 }
@@ -117,7 +116,7 @@ public enum StoreConformance {
 
     // MARK: Checks
 
-    static func partiesRoundTrip(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func partiesRoundTrip(_ store: any SupportStore, _ expect: Expectations) async throws {
         let anna = StoredParty.customer(Customer(id: "c-anna", profile: PartyProfile(displayName: "Anna Svensson", preferredLanguage: "sv-SE")))
         let acme = StoredParty.account(Account(id: "a-acme", profile: PartyProfile(displayName: "ACME AB")))
         let olle = StoredParty.stakeholder(
@@ -133,7 +132,7 @@ public enum StoreConformance {
         try expect.that(try await store.allParties().count == 3, "upsert added a second row")
     }
 
-    static func ingestStoresEverything(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func ingestStoresEverything(_ store: any SupportStore, _ expect: Expectations) async throws {
         let first = message("m1@shop", party: "c-1", subject: "Where is my order?", text: "Order 1001 has not arrived.")
         let second = message("m2@shop", party: "c-1", subject: "Re: Where is my order?", text: "Any news?", minutes: 60)
         let newCustomer = StoredParty.customer(Customer(id: "c-1", profile: PartyProfile(displayName: "C One")))
@@ -165,7 +164,7 @@ public enum StoreConformance {
         try expect.that(events.allSatisfy { $0.thread == ThreadID(7) && $0.party == "c-1" }, "event thread/party lost")
     }
 
-    static func ingestIsIdempotent(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func ingestIsIdempotent(_ store: any SupportStore, _ expect: Expectations) async throws {
         let original = message("dup@shop", party: "c-1", text: "First copy")
         try await ingest([original], into: store)
         var copy = original
@@ -180,7 +179,7 @@ public enum StoreConformance {
         try expect.that(try await keys(store.search(SearchQuery("second"))).isEmpty, "duplicate was indexed")
     }
 
-    static func messagesPage(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func messagesPage(_ store: any SupportStore, _ expect: Expectations) async throws {
         let all = (0..<5).map { message("p\($0)@shop", party: "c-1", text: "message \($0)", minutes: Double(5 - $0)) }
         try await ingest(all, into: store)
         var cursor: Int64 = 0
@@ -196,7 +195,7 @@ public enum StoreConformance {
         try expect.that(seen == all.map(\.id.rawValue), "pages not in ingest order: \(seen)")
     }
 
-    static func threadUpdates(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func threadUpdates(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await ingest([
             message("u1@shop", party: "c-1", text: "parcel damaged"), message("u2@shop", party: "c-1", text: "parcel late"),
         ], into: store)
@@ -219,7 +218,7 @@ public enum StoreConformance {
         try expect.that(active == ["u2@shop"], "status filter (new/open) gave \(active)")
     }
 
-    static func eventsPage(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func eventsPage(_ store: any SupportStore, _ expect: Expectations) async throws {
         let appended = try await store.append((1...5).map {
             NewSupportEvent(at: base, party: "c-1", kind: .surveyAnswered(survey: "csat", score: $0))
         })
@@ -229,7 +228,7 @@ public enum StoreConformance {
         try expect.that(page.first?.kind == .surveyAnswered(survey: "csat", score: 3), "event kind lost")
     }
 
-    static func searchFindsInflections(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func searchFindsInflections(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await ingest([
             message("sv@shop", party: "c-sv", text: "Jag returnerade skorna förra veckan", language: "sv"),
             message("fi@shop", party: "c-fi", text: "Milloin saan palautuksen rahat takaisin?", language: "fi"),
@@ -244,7 +243,7 @@ public enum StoreConformance {
             "an English-only query matched a Swedish inflection")
     }
 
-    static func searchSyntax(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func searchSyntax(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await ingest([
             message("a@shop", party: "c-1", text: "The order status page shows nothing"),
             message("b@shop", party: "c-2", text: "Status of my order please"),
@@ -283,7 +282,7 @@ public enum StoreConformance {
         }
     }
 
-    static func searchFilters(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func searchFilters(_ store: any SupportStore, _ expect: Expectations) async throws {
         var messages: [SupportMessage] = []
         for index in 0..<40 {
             let channel: Channel = index % 3 == 0 ? .chat : .email
@@ -317,7 +316,7 @@ public enum StoreConformance {
             && combined.count == 4, "combined filter: \(combined.map(\.id))")
     }
 
-    static func searchRanking(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func searchRanking(_ store: any SupportStore, _ expect: Expectations) async throws {
         var messages = (0..<30).map { message("r\($0)@shop", party: "c-\($0)", text: "a long message about many things and one refund among other words here") }
         messages.append(message("best@shop", party: "c-best", subject: "Refund", text: "refund refund please"))
         try await ingest(messages, into: store)
@@ -328,7 +327,7 @@ public enum StoreConformance {
         try expect.that(hits.first?.party == "c-best" && hits.first?.thread == ThreadID(31), "hit's party/thread wrong")
     }
 
-    static func searchSnippets(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func searchSnippets(_ store: any SupportStore, _ expect: Expectations) async throws {
         let text = "Hello, I ordered a lamp in May. It arrived broken, the glass shade is cracked. "
             + "Could you send a replacement or refund me? Thanks, Anna"
         try await ingest([message("s@shop", party: "c-1", subject: "Broken lamp", text: text)], into: store)
@@ -338,7 +337,7 @@ public enum StoreConformance {
         try expect.that(hit.snippet.highlights.count == 2, "highlights: \(hit.snippet.highlights)")
     }
 
-    static func hostileQueries(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func hostileQueries(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await ingest([
             message("h1@shop", party: "c-1", text: "refund for order one, drop table of goods"),
             message("h2@shop", party: "c-2", text: "refund for order two, text party 1 or 1"),
@@ -358,7 +357,7 @@ public enum StoreConformance {
         try expect.that(try await store.message("h1@shop") != nil, "a hostile query changed the store")
     }
 
-    static func knowledgeBase(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func knowledgeBase(_ store: any SupportStore, _ expect: Expectations) async throws {
         let articles = [
             KnowledgeArticle(id: "returns", locale: "en", title: "Returns and refunds",
                 body: "You can return items within 30 days. Refunds are paid within 24 hours of receipt.", tags: ["returns"], updatedAt: base),
@@ -392,7 +391,7 @@ public enum StoreConformance {
         ], into: store, thread: { [1, 1, 2][$0] })
     }
 
-    static func erasureDeletes(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func erasureDeletes(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await privacyFixture(store)
         let records = try await store.personalRecords(of: "c-anna")
         let ids = Set(records.map(\.id))
@@ -417,7 +416,7 @@ public enum StoreConformance {
         try expect.that(bobsMessage != nil && bob != nil, "Bob was touched")
     }
 
-    static func anonymisation(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func anonymisation(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await privacyFixture(store)
         try await store.apply([
             PersonalDataChange(recordID: "message:anna-1@shop", action: .anonymise),
@@ -436,7 +435,7 @@ public enum StoreConformance {
         try expect.that(try await keys(store.search(SearchQuery("zephyrine return"))) == ["anna-2@shop"], "other message lost")
     }
 
-    static func privacyAtomicity(_ store: any SupportStore, _ expect: inout Expectations) async throws {
+    static func privacyAtomicity(_ store: any SupportStore, _ expect: Expectations) async throws {
         try await privacyFixture(store)
         do {
             try await store.apply([
