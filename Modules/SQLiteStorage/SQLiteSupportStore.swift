@@ -277,8 +277,8 @@ public final class SQLiteSupportStore: SupportStore {
 
     public func search(_ query: SearchQuery) async throws(StorageError) -> [SearchHit] {
         try await read { db in
-            try self.state.withLock { state throws(StorageError) in
-                try state.search.searchMessages(query) { key in Self.searchDocument(db, key: key) }
+            try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
+                try self.state.withLock { state throws(StorageError) in try state.search.searchMessages(query, lookup: lookup) }
             }
         }
     }
@@ -307,16 +307,16 @@ public final class SQLiteSupportStore: SupportStore {
 
     public func searchArticles(_ query: SearchQuery) async throws(StorageError) -> [ArticleHit] {
         try await read { db in
-            try self.state.withLock { state throws(StorageError) in
-                try state.search.searchArticles(query) { key in Self.article(db, key: key) }
+            try Self.reportingLookupFailures({ try Self.article(db, key: $0) }) { lookup in
+                try self.state.withLock { state throws(StorageError) in try state.search.searchArticles(query, lookup: lookup) }
             }
         }
     }
 
     public func suggestArticles(for message: SupportMessage, limit: Int) async throws(StorageError) -> [ArticleHit] {
         try await read { db in
-            self.state.withLock { state in
-                state.search.suggestArticles(for: message, limit: limit) { key in Self.article(db, key: key) }
+            try Self.reportingLookupFailures({ try Self.article(db, key: $0) }) { lookup in
+                self.state.withLock { $0.search.suggestArticles(for: message, limit: limit, lookup: lookup) }
             }
         }
     }
@@ -367,7 +367,7 @@ public final class SQLiteSupportStore: SupportStore {
             }
         })
         for row in try Row.fetchAll(db, sql: "SELECT doc, id FROM message WHERE doc > ? ORDER BY doc", arguments: [search.messages.lastDocument]) {
-            guard let document = searchDocument(db, key: try string(row, "id")) else { continue }
+            guard let document = try searchDocument(db, key: try string(row, "id")) else { continue }
             search.messages.add(document.document, number: UInt32(truncatingIfNeeded: try int64(row, "doc")))
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, status FROM thread") {
@@ -420,14 +420,30 @@ public final class SQLiteSupportStore: SupportStore {
 
     // MARK: Rows
 
-    private static func searchDocument(_ db: Database, key: String) -> (document: SearchDocument, thread: ThreadID?)? {
+    /// Runs a search whose row lookups cannot throw (the engine calls them inside its ranking),
+    /// then throws the first error a lookup met: a failed read never silently drops a hit.
+    static func reportingLookupFailures<Value, Result>(
+        _ lookup: @escaping (String) throws -> Value?, _ search: ((String) -> Value?) throws -> Result
+    ) throws -> Result {
+        var failure: (any Error)?
+        let result = try search { key in
+            do { return try lookup(key) } catch {
+                if failure == nil { failure = error }
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
+
+    /// The search document of a stored message; nil when no message has that id.
+    private static func searchDocument(_ db: Database, key: String) throws -> (document: SearchDocument, thread: ThreadID?)? {
         guard
-            let row = try? Row.fetchOne(
+            let row = try Row.fetchOne(
                 db, sql: "SELECT thread, party, account, sent_at, language, channel, subject, text FROM message WHERE id = ?",
-                arguments: [key]),
-            let threadNumber = Int64.fromDatabaseValue(row["thread"])
+                arguments: [key])
         else { return nil }
-        let thread = ThreadID(UInt64(threadNumber))
+        let thread = ThreadID(UInt64(try int64(row, "thread")))
         let document = SearchDocument(
             key: key, title: String.fromDatabaseValue(row["subject"]) ?? "", body: String.fromDatabaseValue(row["text"]) ?? "",
             language: String.fromDatabaseValue(row["language"]), party: String.fromDatabaseValue(row["party"]).map(PartyID.init),
@@ -437,9 +453,10 @@ public final class SQLiteSupportStore: SupportStore {
         return (document, thread)
     }
 
-    private static func article(_ db: Database, key: String) -> KnowledgeArticle? {
-        guard let row = try? Row.fetchOne(db, sql: "SELECT body FROM article WHERE key = ?", arguments: [key]) else { return nil }
-        return try? decode(KnowledgeArticle.self, row, "body")
+    /// A stored article; nil when none has that key.
+    private static func article(_ db: Database, key: String) throws -> KnowledgeArticle? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT body FROM article WHERE key = ?", arguments: [key]) else { return nil }
+        return try decode(KnowledgeArticle.self, row, "body")
     }
 
     static func message(_ row: Row) throws -> SupportMessage {
