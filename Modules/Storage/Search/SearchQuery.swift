@@ -164,8 +164,9 @@ public struct ParsedQuery: Hashable, Sendable {
                 return words.count == 1 ? .word(words[0]) : .phrase(words)
             }
             if text.hasSuffix("*") {
-                let stem = String(text.drop { _ in false }.reversed().drop { $0 == "*" }.reversed())
-                return stem.isEmpty ? nil : .prefix(stem)
+                var stem = Substring(text)
+                while stem.last == "*" { stem.removeLast() }
+                return stem.isEmpty ? nil : .prefix(String(stem))
             }
             return text.isEmpty ? nil : .word(text)
         }
