@@ -87,10 +87,20 @@ let package = Package(
             path: "Modules/SupportDesk",
             swiftSettings: strictSwift6
         ),
+        // What both example CLIs share: output, opening the store, the agents' commands.
+        .target(
+            name: "DeskCLI",
+            dependencies: [
+                "CustomerModel", "Conversation", "SupportDesk", "Storage", "SQLiteStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/DeskCLI",
+            swiftSettings: strictSwift6
+        ),
         .executableTarget(
             name: "shop-desk",
             dependencies: [
-                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk", "Storage", "SQLiteStorage",
+                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk", "Storage", "SQLiteStorage", "DeskCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/ShopDesk",
@@ -99,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "account-desk",
             dependencies: [
-                "CustomerModel", "Conversation", "SupportDesk",
+                "CustomerModel", "Conversation", "SupportDesk", "Storage", "SQLiteStorage", "DeskCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/AccountDesk",

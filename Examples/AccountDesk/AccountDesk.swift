@@ -2,16 +2,22 @@ import ArgumentParser
 import Conversation
 import CustomerModel
 import Foundation
+import DeskCLI
+import SQLiteStorage
+import Storage
 import SupportDesk
 
 /// The example B2B account desk: business accounts with stakeholders, conversations owned
 /// by the account and visible by its sharing setting.
 @main
-struct AccountDeskCommand: ParsableCommand {
+struct AccountDeskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account-desk",
         abstract: "A B2B account support desk built from SupportKit.",
-        subcommands: [AccountThreadCommand.self, AccountDemoCommand.self])
+        subcommands: [
+            AccountThreadCommand.self, AccountIngestCommand.self, StakeholderCommand.self, TicketCommand.self,
+            IdentityCommand.self, EventsCommand.self, AccountDemoCommand.self,
+        ])
 }
 
 /// The accounts file: accounts, their e-mail domains, sharing setting and stakeholders.
@@ -37,11 +43,12 @@ struct AccountsFile: Decodable {
 
     var accounts: [AccountEntry]
 
-    /// The directory and the domain map the file describes.
+    /// The accounts and stakeholders the file describes, and its domain map.
     ///
     /// - Throws: `ValidationError` naming the entry at fault.
-    func directory() throws -> (AccountDirectory, [String: PartyID]) {
+    func parties() throws -> (parties: [StoredParty], domains: [String: PartyID]) {
         var directory = AccountDirectory()
+        var parties: [StoredParty] = []
         var domains: [String: PartyID] = [:]
         for entry in accounts {
             let sharing: AccountSharing
@@ -55,7 +62,9 @@ struct AccountsFile: Decodable {
             let account = Account(
                 id: PartyID(entry.id), profile: PartyProfile(displayName: entry.name, tier: CustomerTier(rawValue: entry.tier ?? "standard")),
                 sharing: sharing)
+            // The directory checks the file's ids and contact points fit together.
             do { try directory.add(account) } catch { throw ValidationError("account \(entry.id): \(error)") }
+            parties.append(.account(account))
             for domain in entry.domains { domains[domain.lowercased()] = account.id }
             for person in entry.stakeholders {
                 let address: ContactPoint
@@ -66,29 +75,38 @@ struct AccountsFile: Decodable {
                 do { try directory.add(stakeholder, at: Date(timeIntervalSince1970: 0)) } catch {
                     throw ValidationError("stakeholder \(person.id): \(error)")
                 }
+                parties.append(.stakeholder(stakeholder))
             }
         }
-        return (directory, domains)
+        return (parties, domains)
     }
 
     static func load(_ path: String) throws -> AccountsFile {
         do { return try JSONDecoder().decode(AccountsFile.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            FileHandle.standardError.write(Data("account-desk: \(path): \(error)\n".utf8))
+            complain("\(path): \(error)")
             throw ExitCode(65)
         }
     }
 }
 
-/// `account-desk thread PATH... --accounts FILE`: one JSON line per message, then who may see each thread.
-struct AccountThreadCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "thread",
-        abstract: "Thread B2B mail; print one JSON line per message, then each thread's viewers.",
-        discussion: """
-            Lines: {"message_id", "thread", "account", "person", "rule", "evidence"}; "account" is empty for a sender of
-            no known account. Then, per thread, the stakeholders who may see it under the account's sharing setting.
-            """)
+/// The B2B desk over a store: the accounts file's parties are stored (those not stored yet:
+/// an agent's later changes, such as a stakeholder move, are kept).
+func accountDesk<Store: SupportStore>(
+    store: Store, accounts path: String, deskAddresses: [String], firstTicket: UInt64
+) async throws -> Desk<Store, AccountDeskDirectory> {
+    let (parties, domains) = try AccountsFile.load(path).parties()
+    let desk = Desk(
+        store: store, directory: AccountDeskDirectory(accountDomains: domains),
+        deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
+        configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
+    var missing: [StoredParty] = []
+    for party in parties where try await store.party(party.id) == nil { missing.append(party) }
+    try await desk.save(missing)
+    return desk
+}
 
+/// Options of the commands that take B2B mail in.
+struct AccountIntakeOptions: ParsableArguments {
     @Argument(help: "mbox files, .eml files or Maildir directories.")
     var paths: [String]
 
@@ -98,60 +116,162 @@ struct AccountThreadCommand: ParsableCommand {
     @Option(name: .customLong("desk-address"), help: "An address the desk sends from (repeatable).")
     var deskAddresses: [String] = []
 
-    @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread.")
+    @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread (of a new store).")
     var firstTicket: UInt64 = 1
 
-    func run() throws {
-        let (directory, domains) = try AccountsFile.load(accounts).directory()
-        var desk = AccountMailDesk(
-            directory: directory, deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
-            accountDomains: domains, configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
-        var threads: [ThreadID] = []
-        for path in paths {
-            let raws: [RawMail]
-            do { raws = try MailboxReader.messages(at: path) } catch {
-                FileHandle.standardError.write(Data("account-desk: \(error)\n".utf8))
+    @Option(help: "Messages per transaction.")
+    var batch = 500
+
+    func mailboxes() throws -> [[RawMail]] {
+        try paths.map { path in
+            do { return try MailboxReader.messages(at: path) } catch {
+                complain("\(error)")
                 throw ExitCode(66)
             }
-            for raw in raws {
-                let intake: AccountIntake
-                do { intake = try desk.take(raw) } catch {
-                    FileHandle.standardError.write(Data("account-desk: skipped \(error)\n".utf8))
-                    continue
-                }
-                if !threads.contains(intake.assignment.thread) { threads.append(intake.assignment.thread) }
-                var line: [String: String] = [
-                    "message_id": intake.message.id.rawValue, "thread": String(intake.assignment.thread.rawValue),
-                    "account": intake.message.party?.rawValue ?? "", "person": intake.message.person?.rawValue ?? "",
-                    "rule": intake.assignment.rule.rawValue, "evidence": intake.assignment.evidence,
-                ]
-                if let created = intake.newStakeholder { line["new_stakeholder"] = created.id.rawValue }
-                if !intake.assignment.notes.isEmpty { line["notes"] = intake.assignment.notes.joined(separator: "; ") }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(line), as: UTF8.self))
-            }
-        }
-        print()
-        for thread in threads {
-            let owner = desk.threading.owner(of: thread)?.rawValue ?? "(unassigned: agents only)"
-            print("#\(thread.rawValue)  \(owner)  visible to: \(desk.viewers(of: thread).map(\.rawValue).joined(separator: ", "))")
         }
     }
 }
 
+/// `account-desk thread PATH... --accounts FILE [--store FILE]`: one JSON line per message, then who may see each thread.
+struct AccountThreadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "thread",
+        abstract: "Thread B2B mail; print one JSON line per message, then each thread's viewers.",
+        discussion: """
+            Lines: {"message_id", "thread", "account", "person", "rule", "evidence"}; "account" is empty for a sender of
+            no known account. Then, per thread, the stakeholders who may see it under the account's sharing setting.
+            Without --store the desk runs over the in-memory store and keeps nothing.
+            """)
+
+    @OptionGroup var intake: AccountIntakeOptions
+
+    @Option(help: "A SQLite store to thread into (kept); default: in memory.")
+    var store: String?
+
+    func run() async throws {
+        if let store {
+            let sqlite = try openStore(store, create: true)
+            try await thread(try await accountDesk(
+                store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket))
+            try await sqlite.close()
+        } else {
+            try await thread(try await accountDesk(
+                store: InMemorySupportStore(), accounts: intake.accounts, deskAddresses: intake.deskAddresses,
+                firstTicket: intake.firstTicket))
+        }
+    }
+
+    private func thread<Store: SupportStore>(_ desk: Desk<Store, AccountDeskDirectory>) async throws {
+        var threads: [ThreadID] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for raws in try intake.mailboxes() {
+            var start = 0
+            while start < raws.count {
+                let end = min(start + max(1, intake.batch), raws.count)
+                for outcome in try await desk.ingest(Array(raws[start..<end])) {
+                    var line: [String: String]
+                    switch outcome {
+                    case .rejected(let error):
+                        complain("skipped \(error)")
+                        continue
+                    case .duplicate(let id, let thread):
+                        line = ["message_id": id.rawValue, "thread": String(thread.rawValue), "rule": "known_message_id",
+                            "evidence": ThreadingEvidence.duplicate(messageID: id.rawValue).description]
+                    case .stored(let intake):
+                        if !threads.contains(intake.assignment.thread) { threads.append(intake.assignment.thread) }
+                        line = [
+                            "message_id": intake.message.id.rawValue, "thread": String(intake.assignment.thread.rawValue),
+                            "account": intake.message.party?.rawValue ?? "", "person": intake.message.person?.rawValue ?? "",
+                            "rule": intake.assignment.rule.rawValue, "evidence": intake.assignment.evidence,
+                        ]
+                        if case .stakeholder(let created)? = intake.newParty { line["new_stakeholder"] = created.id.rawValue }
+                        if !intake.assignment.notes.isEmpty { line["notes"] = intake.assignment.notes.joined(separator: "; ") }
+                    }
+                    print(String(decoding: try encoder.encode(line), as: UTF8.self))
+                }
+                start = end
+            }
+        }
+        print()
+        for thread in threads {
+            guard let stored = try await desk.currentThread(thread), stored.id == thread else { continue }
+            let owner = stored.owner == DeskTransaction.unowned ? "(unassigned: agents only)" : stored.owner.rawValue
+            let viewers = try await desk.viewers(of: thread).map(\.rawValue).joined(separator: ", ")
+            print("#\(thread.rawValue)  \(owner)  visible to: \(viewers)")
+        }
+    }
+}
+
+/// `account-desk ingest PATH... --accounts FILE --store FILE`: B2B mail into a SQLite store.
+struct AccountIngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Thread B2B mail into a store (idempotent on Message-ID); the accounts file's parties are stored once.")
+
+    @OptionGroup var intake: AccountIntakeOptions
+
+    @Option(help: "The SQLite store file (created when missing).")
+    var store = "account-desk.sqlite"
+
+    func run() async throws {
+        let mailboxes = try intake.mailboxes()
+        let sqlite = try openStore(store, create: true)
+        let desk = try await accountDesk(
+            store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket)
+        let summary = try await ingestMailboxes(mailboxes, into: desk, batch: intake.batch)
+        try await sqlite.close()
+        complain("\(summary.stored) stored, \(summary.duplicates) already stored, \(summary.rejected) skipped → \(store)")
+    }
+}
+
+/// `account-desk stakeholder move ID --to ACCOUNT`.
+struct StakeholderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stakeholder", abstract: "Agents' acts on stakeholders.", subcommands: [StakeholderMoveCommand.self])
+}
+
+/// `account-desk stakeholder move ID --to ACCOUNT`: persisted, with its event.
+struct StakeholderMoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "move",
+        abstract: "Move a stakeholder to another account (their old account's tickets stay there, out of their sight).")
+
+    @Argument(help: "The stakeholder.")
+    var stakeholder: String
+
+    @Option(help: "The account they move to.")
+    var to: String
+
+    @Option(help: "The SQLite store file.")
+    var store = "account-desk.sqlite"
+
+    @Option(help: "The agent acting.")
+    var agent = "agent"
+
+    func run() async throws {
+        let sqlite = try openStore(store, create: false)
+        let desk = Desk(store: sqlite, directory: AccountDeskDirectory())
+        let events = try await agentAct { () async throws(StorageError) in
+            try await desk.moveStakeholder(PartyID(stakeholder), to: PartyID(to), agent: AgentID(agent))
+        }
+        try await sqlite.close()
+        print(#"{"moved": "\#(stakeholder)", "to": "\#(to)", "events": \#(events)}"#)
+    }
+}
+
 /// `account-desk demo`: the bundled example (Examples/data/b2b.mbox with Examples/data/accounts.json).
-struct AccountDemoCommand: ParsableCommand {
+struct AccountDemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Thread the bundled B2B example mailbox and show who may see what.")
 
     @Option(help: "The repository's Examples/data folder.")
     var data = "Examples/data"
 
-    func run() throws {
+    func run() async throws {
         var command = try AccountThreadCommand.parse([
             "\(data)/b2b.mbox", "--accounts", "\(data)/accounts.json", "--desk-address", "b2b@shop.example", "--first-ticket", "2001",
         ])
-        try command.run()
+        try await command.run()
     }
 }

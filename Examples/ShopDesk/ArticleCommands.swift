@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeskCLI
 import Conversation
 import Foundation
 import SQLiteStorage

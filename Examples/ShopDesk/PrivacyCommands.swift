@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeskCLI
 import CustomerModel
 import Foundation
 import Policy

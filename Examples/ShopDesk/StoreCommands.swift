@@ -5,6 +5,7 @@ import Foundation
 import SQLiteStorage
 import Storage
 import SupportDesk
+import DeskCLI
 
 /// `shop-desk ingest PATH... [--store FILE]`: threads mail into a SQLite store.
 struct IngestCommand: AsyncParsableCommand {
@@ -35,41 +36,18 @@ struct IngestCommand: AsyncParsableCommand {
         var mailboxes: [[RawMail]] = []
         for path in paths {
             do { mailboxes.append(try MailboxReader.messages(at: path)) } catch {
-                FileHandle.standardError.write(Data("shop-desk: \(error)\n".utf8))
+                complain("\(error)")
                 throw ExitCode(66)
             }
         }
         let sqlite = try openStore(store, create: true)
-        let desk = try await StoredMailDesk.open(
-            store: sqlite, deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
+        let desk = Desk(
+            store: sqlite, directory: SingleBuyerDeskDirectory(),
+            deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
             configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
-        var stored = 0
-        var duplicates = 0
-        var rejected = 0
-        let started = Date()
-        for raws in mailboxes {
-            var start = 0
-            while start < raws.count {
-                let end = min(start + max(1, batch), raws.count)
-                for outcome in try await desk.ingest(Array(raws[start..<end])) {
-                    switch outcome {
-                    case .stored: stored += 1
-                    case .duplicate: duplicates += 1
-                    case .rejected(let error):
-                        rejected += 1
-                        FileHandle.standardError.write(Data("shop-desk: skipped \(error)\n".utf8))
-                    }
-                }
-                if (stored + duplicates) / 10_000 != (stored + duplicates - (end - start)) / 10_000 {
-                    let rate = Double(stored + duplicates) / max(Date().timeIntervalSince(started), 0.001)
-                    FileHandle.standardError.write(Data("shop-desk: \(stored + duplicates) messages (\(Int(rate))/s)\n".utf8))
-                }
-                start = end
-            }
-        }
+        let summary = try await ingestMailboxes(mailboxes, into: desk, batch: batch)
         try await sqlite.close()
-        FileHandle.standardError.write(Data(
-            "shop-desk: \(stored) stored, \(duplicates) already stored, \(rejected) skipped → \(store)\n".utf8))
+        complain("\(summary.stored) stored, \(summary.duplicates) already stored, \(summary.rejected) skipped → \(store)")
     }
 }
 
@@ -141,7 +119,7 @@ struct SearchCommand: AsyncParsableCommand {
         } catch {
             // A query the engine refuses is the user's to fix: say why, exit 65 (data error).
             guard case .invalidQuery(let reason) = error else { throw error }
-            FileHandle.standardError.write(Data("shop-desk: \(reason)\n".utf8))
+            complain("\(reason)")
             throw ExitCode(65)
         }
         var output = JSONLines()
@@ -171,14 +149,3 @@ struct SearchCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens a store that must exist (search and suggest) or may be created (import).
-func openStore(_ path: String, create: Bool) throws -> SQLiteSupportStore {
-    guard create || FileManager.default.fileExists(atPath: path) else {
-        FileHandle.standardError.write(Data("shop-desk: no store at \(path) (run shop-desk ingest first)\n".utf8))
-        throw ExitCode(66)
-    }
-    do { return try SQLiteSupportStore(path: path) } catch {
-        FileHandle.standardError.write(Data("shop-desk: cannot open store \(path): \(error)\n".utf8))
-        throw ExitCode(74)
-    }
-}

@@ -2,10 +2,12 @@ import ArgumentParser
 import Conversation
 import CustomerModel
 import Foundation
+import DeskCLI
+import Storage
 import SupportDesk
 
 /// `shop-desk thread PATH...`: threads mailboxes and prints one JSON line per message.
-struct ThreadCommand: ParsableCommand {
+struct ThreadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thread",
         abstract: "Thread mbox files, .eml files and Maildirs; print one JSON line per message, in input order.",
@@ -27,103 +29,70 @@ struct ThreadCommand: ParsableCommand {
     @Flag(help: "Add the rule and evidence that placed each message.")
     var explain = false
 
-    func run() throws {
-        var desk = ShopMailDesk(
+    @Option(help: "Messages per transaction.")
+    var batch = 500
+
+    func run() async throws {
+        // The same desk as `ingest`, over the in-memory reference store: nothing is kept.
+        let desk = Desk(
+            store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(),
             deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
             configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
+        var mailboxes: [[RawMail]] = []
+        for path in paths {
+            do { mailboxes.append(try MailboxReader.messages(at: path)) } catch {
+                complain("\(error)")
+                throw ExitCode(66)
+            }
+        }
         var output = JSONLines()
         var processed = 0
         var rejected = 0
         let started = Date()
-        for path in paths {
-            let raws: [RawMail]
-            do { raws = try MailboxReader.messages(at: path) } catch {
-                FileHandle.standardError.write(Data("shop-desk: \(error)\n".utf8))
-                throw ExitCode(66)
-            }
-            for raw in raws {
-                let intake: DeskIntake
-                do { intake = try desk.take(raw) } catch {
-                    rejected += 1
-                    FileHandle.standardError.write(Data("shop-desk: skipped \(error)\n".utf8))
-                    continue
-                }
-                var fields: [(String, String)] = [
-                    ("message_id", intake.message.id.rawValue),
-                    ("thread", String(intake.assignment.thread.rawValue)),
-                    ("party", intake.message.party?.rawValue ?? ""),
-                ]
-                if explain {
-                    fields.append(("rule", intake.assignment.rule.rawValue))
-                    fields.append(("evidence", intake.assignment.evidence))
-                    if !intake.assignment.notes.isEmpty {
-                        fields.append(("notes", intake.assignment.notes.joined(separator: "; ")))
+        for raws in mailboxes {
+            var start = 0
+            while start < raws.count {
+                let end = min(start + max(1, batch), raws.count)
+                for outcome in try await desk.ingest(Array(raws[start..<end])) {
+                    switch outcome {
+                    case .rejected(let error):
+                        rejected += 1
+                        complain("skipped \(error)")
+                        continue
+                    case .duplicate(let id, let thread):
+                        output.write(Self.line(id: id, thread: thread, party: nil, assignment: nil, explain: explain))
+                    case .stored(let intake):
+                        output.write(Self.line(
+                            id: intake.message.id, thread: intake.assignment.thread, party: intake.message.party,
+                            assignment: intake.assignment, explain: explain))
+                    }
+                    processed += 1
+                    if processed % 50_000 == 0 {
+                        let rate = Double(processed) / max(Date().timeIntervalSince(started), 0.001)
+                        complain("\(processed) messages (\(Int(rate))/s)")
                     }
                 }
-                output.write(fields)
-                processed += 1
-                if processed % 50_000 == 0 {
-                    let rate = Double(processed) / max(Date().timeIntervalSince(started), 0.001)
-                    FileHandle.standardError.write(Data("shop-desk: \(processed) messages (\(Int(rate))/s)\n".utf8))
-                }
+                start = end
             }
         }
         output.flush()
-        if processed >= 50_000 || rejected > 0 {
-            FileHandle.standardError.write(Data("shop-desk: \(processed) messages threaded, \(rejected) skipped\n".utf8))
+        if processed >= 50_000 || rejected > 0 { complain("\(processed) messages threaded, \(rejected) skipped") }
+    }
+
+    /// One output line: message_id, thread, party, and with --explain rule, evidence and notes.
+    static func line(id: MessageID, thread: ThreadID, party: PartyID?, assignment: ThreadAssignment?, explain: Bool)
+        -> [(String, String)]
+    {
+        var fields: [(String, String)] = [
+            ("message_id", id.rawValue), ("thread", String(thread.rawValue)), ("party", party?.rawValue ?? ""),
+        ]
+        if explain {
+            let assignment = assignment ?? ThreadAssignment(
+                thread: thread, rule: .knownMessageID, because: .duplicate(messageID: id.rawValue))
+            fields.append(("rule", assignment.rule.rawValue))
+            fields.append(("evidence", assignment.evidence))
+            if !assignment.notes.isEmpty { fields.append(("notes", assignment.notes.joined(separator: "; "))) }
         }
-    }
-}
-
-/// Buffered JSON Lines on standard output, with string values escaped per RFC 8259.
-struct JSONLines {
-    private var buffer: [UInt8] = []
-
-    /// A JSON value of a line.
-    enum Value {
-        case string(String)
-        case number(Double)
-    }
-
-    mutating func write(_ fields: [(String, String)]) {
-        write(fields.map { ($0.0, Value.string($0.1)) })
-    }
-
-    mutating func write(_ fields: [(String, Value)]) {
-        buffer.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in fields.enumerated() {
-            if index > 0 { buffer.append(contentsOf: ", ".utf8) }
-            append(key)
-            buffer.append(contentsOf: ": ".utf8)
-            switch value {
-            case .string(let text): append(text)
-            case .number(let number): buffer.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
-            }
-        }
-        buffer.append(contentsOf: "}\n".utf8)
-        if buffer.count > 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    private mutating func append(_ string: String) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: "\\\\".utf8)
-            case 0x0A: buffer.append(contentsOf: "\\n".utf8)
-            case 0x0D: buffer.append(contentsOf: "\\r".utf8)
-            case 0x09: buffer.append(contentsOf: "\\t".utf8)
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                buffer.append(contentsOf: "\\u00\(hex.count == 1 ? "0" + hex : hex)".utf8)
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
+        return fields
     }
 }

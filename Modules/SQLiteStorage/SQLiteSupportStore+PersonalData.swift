@@ -20,6 +20,8 @@ extension SQLiteSupportStore {
     public func apply(_ changes: [PersonalDataChange]) async throws(StorageError) {
         try await indexWrite { db in
             for change in changes where try !Self.exists(change.recordID, db) { throw StorageError.notFound(change.recordID) }
+            // The index must hold every row before rows go, so that it can drop their terms.
+            try self.refreshSearch(db)
             var unindexed: [String] = []
             for change in changes {
                 guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
@@ -63,14 +65,37 @@ extension SQLiteSupportStore {
                     }
                 }
             }
-            let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
-            try self.withSearch { search throws in
-                search.messages.remove(keys: unindexed)
-                try Self.writePostings(&search.messages, collection: "message", watermark: watermark, db)
-            }
+            try Self.removeIndexEntries(of: changes, db)
+            try self.withLoadedSearch(db) { search in search.messages.remove(keys: unindexed) }
+            try self.writeSearch(db)
+            _ = try Self.append(PersonalDataChange.erasureEvents(changes, at: Date()), db)
         }
         do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
             throw .backend("erasure committed, but the WAL checkpoint failed: \(error)")
+        }
+    }
+
+    /// Removes the threading-index and identity rows of erased records: everything a deleted or
+    /// anonymised party's messages wrote, a deleted message's id and quote, a deleted thread's entries.
+    private static func removeIndexEntries(of changes: [PersonalDataChange], _ db: Database) throws {
+        for change in changes {
+            guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
+            switch kind {
+            case "party":
+                for table in ["threading_message_id", "threading_subject", "threading_quote", "threading_party", "party_contact"] {
+                    try run(db, sql: "DELETE FROM \(table) WHERE party = ?", arguments: [key])
+                }
+                try run(db, sql: "DELETE FROM party_merge WHERE party = ?1 OR into_party = ?1", arguments: [key])
+            case "message":
+                try run(db, sql: "DELETE FROM threading_quote WHERE message = ?", arguments: [key])
+                if change.action == .delete { try run(db, sql: "DELETE FROM threading_message_id WHERE id = ?", arguments: [key]) }
+            case "thread":
+                guard change.action == .delete, let number = Int64(key) else { continue }
+                for table in ["threading_message_id", "threading_subject", "threading_quote", "threading_party"] {
+                    try run(db, sql: "DELETE FROM \(table) WHERE thread = ?", arguments: [number])
+                }
+            default: continue
+            }
         }
     }
 

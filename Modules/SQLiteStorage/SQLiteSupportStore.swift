@@ -7,15 +7,25 @@ import Storage
 import Synchronization
 
 /// SupportKit's embedded default store: one SQLite file in WAL mode (GRDB's `DatabasePool`:
-/// one writer, concurrent readers), versioned migrations, one transaction per ingested
-/// message, and SupportKit's own search engine (``InvertedIndex``) whose posting lists are
-/// kept in the file's `search_postings` table.
+/// one writer, concurrent readers), versioned migrations, and SupportKit's own search engine
+/// (``InvertedIndex``) whose posting lists are kept in the file's `search_postings` table.
+///
+/// The store is the system of record (docs/SupportDesk.md): ticket numbers, the threading
+/// index, parties and the identity graph are rows, changed by ``deskTransaction(firstTicketNumber:_:)``
+/// in one `BEGIN IMMEDIATE` transaction with the events that record them. Several processes may
+/// write one file: each transaction waits for the file's write lock (``Options/busyTimeout``),
+/// and reads what the previous one committed, so two desks never hand out one ticket number
+/// or split one conversation.
+///
+/// Opening reads nothing in proportion to history. The search index loads on first use (a
+/// search, an erasure, a checkpoint, or ``loadSearchIndex()`` before a bulk import); a message
+/// ingested while it is not loaded is analyzed when it loads (every row above the posting
+/// lists' watermark is), and an ingest that finds more than ``Options/checkpointInterval``
+/// such rows loads the index and writes the posting lists.
 ///
 /// Durability: an ingest returns after its transaction commits (`synchronous = FULL`), so an
-/// acknowledged message survives a crash or power loss. The posting lists are written in
-/// batches (``checkpointSearchIndex()``, automatically every ``Options/checkpointInterval``
-/// messages, and by ``close()``); messages committed after the last batch are re-analyzed from
-/// their stored text when the file is opened, so a crash never loses a search entry either.
+/// acknowledged message survives a crash or power loss; the posting lists are derived data,
+/// rebuilt from rows above the watermark, so a crash never loses a search entry either.
 ///
 /// Erased and deleted rows are overwritten (`secure_delete`), so removed text does not
 /// linger in free pages.
@@ -26,27 +36,47 @@ public final class SQLiteSupportStore: SupportStore {
         public var checkpointInterval: Int
         /// The analyzers for indexing and queries.
         public var analyzers: AnalyzerRegistry
+        /// How long a write waits for another process's write to finish before failing.
+        public var busyTimeout: TimeInterval
 
-        /// Defaults: posting lists written every 50,000 messages.
-        public init(checkpointInterval: Int = 50_000, analyzers: AnalyzerRegistry = .standard) {
+        /// Defaults: posting lists written every 50,000 messages; writers wait up to 60 s.
+        public init(checkpointInterval: Int = 50_000, analyzers: AnalyzerRegistry = .standard, busyTimeout: TimeInterval = 60) {
             self.checkpointInterval = checkpointInterval
             self.analyzers = analyzers
+            self.busyTimeout = busyTimeout
         }
     }
 
     let pool: DatabasePool
     private let options: Options
-    private let state: Mutex<SearchState>
+    let state: Mutex<SearchState>
 
-    private struct SearchState: Sendable {
-        var search: SupportSearch
+    /// The search index of this process: nil until first used. `watermark` and `generations`
+    /// are the stored ones it was loaded at (or last wrote); a checkpoint that finds them
+    /// changed by another process reloads before it writes.
+    struct SearchState: Sendable {
+        var search: SupportSearch?
+        var watermark: Int64 = 0
+        var generations: [String: Int64] = [:]
+        /// Messages this process indexed above `watermark`.
+        var indexedSinceLoad = 0
         var sinceCheckpoint = 0
+        /// Lengths of rows the index analyzed whose `search_length` is not written yet.
+        var pendingLengths: [Int64: Int] = [:]
+    }
+
+    /// What a desk transaction calls on a loaded search index (inside the write, under the lock).
+    struct SearchHooks {
+        let analyze: (SearchDocument) -> InvertedIndex.AnalyzedDocument
+        let add: (InvertedIndex.AnalyzedDocument, Int64) -> Void
+        let move: ([MessageID], ThreadID) -> Void
+        let setStatus: (ThreadStatus, ThreadID) -> Void
     }
 
     /// The file the store lives in.
     public let path: String
 
-    /// Opens (creating if needed) the store at `path`, migrates it, and loads the search index.
+    /// Opens (creating if needed) the store at `path` and migrates it. Reads no message.
     ///
     /// - Throws: ``StorageError/backend(_:)`` when the file cannot be opened or is not a
     ///   SupportKit store; ``StorageError/corrupt(_:)`` when stored records cannot be decoded.
@@ -54,25 +84,39 @@ public final class SQLiteSupportStore: SupportStore {
         self.path = path
         self.options = options
         var configuration = Configuration()
+        configuration.busyMode = .timeout(options.busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
-            let search = try pool.read { db in try Self.loadSearch(db, analyzers: options.analyzers) }
-            state = Mutex(SearchState(search: search))
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .backend(String(describing: error))
+        state = Mutex(SearchState())
+        pool = try Self.openPool(path: path, configuration: configuration)
+    }
+
+    /// Opens and migrates the file, waiting out another process that is creating it.
+    private static func openPool(path: String, configuration: Configuration) throws(StorageError) -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Schema.migrator.migrate(pool)
+                return pool
+            } catch let error as StorageError {
+                throw error
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 50 {
+                // Two processes creating one file at once: switching a new file to WAL takes an
+                // exclusive lock the busy handler does not wait for. The other one finishes; retry.
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.1)
+            } catch {
+                throw .backend(String(describing: error))
+            }
         }
     }
 
     // MARK: Parties
 
     public func upsertParty(_ party: StoredParty) async throws(StorageError) {
-        try await write { db in try Self.save(party, db) }
+        try await deskTransaction(firstTicketNumber: 1) { transaction in try transaction.saveParty(party) }
     }
 
     public func party(_ id: PartyID) async throws(StorageError) -> StoredParty? {
@@ -89,64 +133,100 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
+    // MARK: Desk transactions
+
+    public func deskTransaction<T: Sendable>(
+        firstTicketNumber: UInt64, _ body: @escaping @Sendable (DeskTransaction) throws -> T
+    ) async throws(StorageError) -> T {
+        let result = try await indexWrite { db in
+            let records = SQLiteDeskRecords(db: db, search: self.searchHooks())
+            return try body(DeskTransaction(records: records, firstTicketNumber: firstTicketNumber))
+        }
+        try await checkpointIfDue()
+        return result
+    }
+
+    /// Hooks into the loaded search index; nil when it is not loaded.
+    private func searchHooks() -> SearchHooks? {
+        guard state.withLock({ $0.search != nil }) else { return nil }
+        return SearchHooks(
+            analyze: { document in
+                self.state.withLock { state in
+                    // Loaded when the hooks were made, and only a failed write unloads it (after this).
+                    if let analyzed = state.search?.messages.analyze(document) { return analyzed }
+                    // Unloaded in between: `add` will find no index and drop this.
+                    var scratch = InvertedIndex(analyzers: self.options.analyzers)
+                    return scratch.analyze(document)
+                }
+            },
+            add: { analyzed, doc in
+                self.state.withLock { state in
+                    guard state.search?.messages.add(analyzed, number: UInt32(truncatingIfNeeded: doc)) == true else { return }
+                    state.search?.messages.setStatus(.new, of: analyzed.document.thread ?? ThreadID(0))
+                    state.indexedSinceLoad += 1
+                    state.sinceCheckpoint += 1
+                }
+            },
+            move: { ids, thread in
+                self.state.withLock { state in
+                    for id in ids { state.search?.messages.setThread(thread, ofKey: id.rawValue) }
+                }
+            },
+            setStatus: { status, thread in self.state.withLock { $0.search?.messages.setStatus(status, of: thread) } })
+    }
+
     // MARK: Messages and threads
 
     public func ingest(_ record: IngestRecord) async throws(StorageError) -> IngestOutcome {
-        let outcome = try await indexWrite { db in
-            try self.insert(record, db)
-        }
-        try await checkpointIfDue()
-        return outcome
+        try await deskTransaction(firstTicketNumber: 1) { transaction in try transaction.store(record) }
     }
 
     public func ingest(contentsOf records: [IngestRecord]) async throws(StorageError) -> [IngestOutcome] {
-        let outcomes = try await indexWrite { db in
-            try records.map { try self.insert($0, db) }
-        }
-        try await checkpointIfDue()
-        return outcomes
+        try await deskTransaction(firstTicketNumber: 1) { transaction in try records.map { try transaction.store($0) } }
     }
 
+    /// Writes the posting lists when enough messages were indexed since the last write, or when
+    /// more than ``Options/checkpointInterval`` rows wait above the watermark unanalyzed.
     private func checkpointIfDue() async throws(StorageError) {
-        if options.checkpointInterval > 0, state.withLock({ $0.sinceCheckpoint >= options.checkpointInterval }) {
+        guard options.checkpointInterval > 0 else { return }
+        if state.withLock({ $0.search != nil && $0.sinceCheckpoint >= options.checkpointInterval }) {
             try await checkpointSearchIndex()
+            return
+        }
+        guard state.withLock({ $0.search == nil }) else { return }
+        let waiting = try await read { db in
+            let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM search_state WHERE collection = 'message'") ?? 0
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
+            return last - watermark
+        }
+        if waiting > Int64(options.checkpointInterval) { try await checkpointSearchIndex() }
+    }
+
+    /// Loads the search index now (a bulk import analyzes each message as it is stored, instead
+    /// of leaving them to the next load). Searching loads it too.
+    ///
+    /// - Throws: ``StorageError``.
+    public func loadSearchIndex() async throws(StorageError) {
+        try await read { db in try self.withLoadedSearch(db) { _ in } }
+    }
+
+    /// Runs `body` on the search index, loading it first when this process has not yet.
+    func withLoadedSearch<T>(_ db: Database, _ body: (inout SupportSearch) throws -> T) throws -> T {
+        try state.withLock { state in
+            if state.search == nil { try Self.load(into: &state, db, analyzers: options.analyzers) }
+            guard var search = state.search else { throw StorageError.corrupt("search index") }
+            state.search = nil
+            defer { state.search = search }
+            return try body(&search)
         }
     }
 
-    /// Inserts one message's rows and indexes it; runs inside the caller's write transaction.
-    private func insert(_ record: IngestRecord, _ db: Database) throws -> IngestOutcome {
-        if let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT thread FROM message WHERE id = ?"), arguments: [record.message.id.rawValue])
-        {
-            return .duplicate(existingThread: ThreadID(UInt64(try Self.int64(existing, "thread"))))
-        }
-        for party in record.parties { try Self.save(party, db) }
-        try Self.save(record.thread, db)
-        let document = SearchDocument(message: record.message, thread: record.thread.id, account: record.account)
-        let analyzed = state.withLock { $0.search.messages.analyze(document) }
-        var stored = record.message
-        stored.subject = ""
-        stored.text = ""
-        try Self.run(db, sql: """
-                INSERT INTO message (id, thread, party, person, account, sent_at, language, channel, search_length, subject, text, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                record.message.id.rawValue, Int64(record.thread.id.rawValue), record.message.party?.rawValue,
-                record.message.person?.rawValue,
-                record.account?.rawValue, record.message.sentAt.timeIntervalSince1970, record.message.language,
-                record.message.channel.searchName, analyzed.length, record.message.subject, record.message.text,
-                try Self.encode(stored),
-            ])
-        let doc = db.lastInsertedRowID
-        let sequences = try Self.append(record.events, db)
-        // Indexed inside the transaction, so index order is commit order (a rollback reloads).
-        state.withLock { state in
-            state.search.messages.add(analyzed, number: UInt32(truncatingIfNeeded: doc))
-            state.search.messages.setStatus(record.thread.status, of: record.thread.id)
-            state.sinceCheckpoint += 1
-        }
-        return .stored(events: sequences)
+    /// Loads the posting lists and analyzes the rows above their watermark.
+    private static func load(into state: inout SearchState, _ db: Database, analyzers: AnalyzerRegistry) throws {
+        let loaded = try loadSearch(db, analyzers: analyzers)
+        state = SearchState(
+            search: loaded.search, watermark: loaded.watermark, generations: loaded.generations,
+            indexedSinceLoad: loaded.tail.count, sinceCheckpoint: loaded.tail.count, pendingLengths: loaded.tail)
     }
 
     public func message(_ id: MessageID) async throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
@@ -241,7 +321,7 @@ public final class SQLiteSupportStore: SupportStore {
             }
             try Self.save(thread, db)
             let sequences = try Self.append(events, db)
-            self.state.withLock { $0.search.messages.setStatus(thread.status, of: thread.id) }
+            self.state.withLock { $0.search?.messages.setStatus(thread.status, of: thread.id) }
             return sequences
         }
     }
@@ -268,74 +348,115 @@ public final class SQLiteSupportStore: SupportStore {
             party: String.fromDatabaseValue(row["party"]).map(PartyID.init), kind: try decode(SupportEventKind.self, row, "body"))
     }
 
-    /// Runs `body` on the search state under its lock (for the erasure extension).
-    func withSearch<T>(_ body: (inout SupportSearch) throws -> T) rethrows -> T {
-        try state.withLock { try body(&$0.search) }
-    }
-
     // MARK: Search
 
     public func search(_ query: SearchQuery) async throws(StorageError) -> [SearchHit] {
         try await read { db in
-            try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
-                try self.state.withLock { state throws(StorageError) in try state.search.searchMessages(query, lookup: lookup) }
+            try self.withLoadedSearch(db) { search in
+                try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
+                    try search.searchMessages(query, lookup: lookup)
+                }
             }
         }
     }
 
     public func upsertArticle(_ article: KnowledgeArticle) async throws(StorageError) {
         try await indexWrite { db in
-            let key = article.storageKey
-            try Self.run(db, sql: "DELETE FROM article WHERE key = ?", arguments: [key])
-            let document = SearchDocument(article: article)
-            // The old version leaves the index before the new one is analyzed: a term only it used
-            // leaves the dictionary, so the new version's ids are all live.
-            let analyzed = self.state.withLock { state in
-                state.search.articles.remove(keys: [key])
-                return state.search.articles.analyze(document)
+            let generation = try self.withLoadedSearch(db) { search in
+                let key = article.storageKey
+                try Self.run(db, sql: "DELETE FROM article WHERE key = ?", arguments: [key])
+                // The old version leaves the index before the new one is analyzed: a term only it used
+                // leaves the dictionary, so the new version's ids are all live.
+                search.articles.remove(keys: [key])
+                let analyzed = search.articles.analyze(SearchDocument(article: article))
+                try Self.run(db, sql: "INSERT INTO article (key, search_length, body) VALUES (?, ?, ?)",
+                    arguments: [key, analyzed.length, try Self.encode(article)])
+                let doc = db.lastInsertedRowID
+                search.articles.add(analyzed, number: UInt32(truncatingIfNeeded: doc))
+                // Knowledge bases are small and change rarely: keep their postings current.
+                return try Self.writePostings(&search.articles, collection: "article", watermark: doc, db)
             }
-            try Self.run(db, sql: "INSERT INTO article (key, search_length, body) VALUES (?, ?, ?)",
-                arguments: [key, analyzed.length, try Self.encode(article)])
-            let doc = db.lastInsertedRowID
-            self.state.withLock { $0.search.articles.add(analyzed, number: UInt32(truncatingIfNeeded: doc)) }
-            // Knowledge bases are small and change rarely: keep their postings current.
-            try self.state.withLock { state throws in
-                try Self.writePostings(&state.search.articles, collection: "article", watermark: doc, db)
-            }
+            self.state.withLock { $0.generations["article"] = generation }
         }
     }
 
     public func searchArticles(_ query: SearchQuery) async throws(StorageError) -> [ArticleHit] {
         try await read { db in
-            try Self.reportingLookupFailures({ try Self.article(db, key: $0) }) { lookup in
-                try self.state.withLock { state throws(StorageError) in try state.search.searchArticles(query, lookup: lookup) }
+            try self.withLoadedSearch(db) { search in
+                try Self.reportingLookupFailures({ try Self.article(db, key: $0) }) { lookup in
+                    try search.searchArticles(query, lookup: lookup)
+                }
             }
         }
     }
 
     public func suggestArticles(for message: SupportMessage, limit: Int) async throws(StorageError) -> [ArticleHit] {
         try await read { db in
-            try Self.reportingLookupFailures({ try Self.article(db, key: $0) }) { lookup in
-                self.state.withLock { $0.search.suggestArticles(for: message, limit: limit, lookup: lookup) }
+            try self.withLoadedSearch(db) { search in
+                try Self.reportingLookupFailures({ try Self.article(db, key: $0) }) { lookup in
+                    search.suggestArticles(for: message, limit: limit, lookup: lookup)
+                }
             }
         }
     }
 
-    /// Writes the changed posting lists to the file, in one transaction, and moves the
-    /// watermark up to the last indexed message.
+    /// Writes the posting lists to the file, in one transaction, and moves the watermark up
+    /// to the last message. When another process wrote messages or posting lists since this
+    /// one loaded its index, the index is first reloaded from the file, so no process's
+    /// postings overwrite another's.
     public func checkpointSearchIndex() async throws(StorageError) {
-        try await indexWrite { db in
-            let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
-            try self.state.withLock { state throws in
-                try Self.writePostings(&state.search.messages, collection: "message", watermark: watermark, db)
-                state.sinceCheckpoint = 0
-            }
+        try await indexWrite { db in try self.checkpoint(db) }
+    }
+
+    /// The checkpoint inside a write transaction.
+    func checkpoint(_ db: Database) throws {
+        try refreshSearch(db)
+        try writeSearch(db)
+    }
+
+    /// Loads the index, or reloads it when another process changed what it stands for; inside
+    /// a write transaction, so nobody changes it again before this transaction ends.
+    func refreshSearch(_ db: Database) throws {
+        try state.withLock { state in
+            if state.search != nil, try Self.changedElsewhere(state, db) { state.search = nil }
+            if state.search == nil { try Self.load(into: &state, db, analyzers: options.analyzers) }
         }
+    }
+
+    /// Writes the loaded index's posting lists (after ``refreshSearch(_:)`` in the same transaction).
+    func writeSearch(_ db: Database) throws {
+        try state.withLock { state in
+            let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
+            for (doc, length) in state.pendingLengths {
+                try Self.run(db, sql: "UPDATE message SET search_length = ? WHERE doc = ?", arguments: [length, doc])
+            }
+            guard var search = state.search else { return }
+            state.search = nil
+            defer { state.search = search }
+            let generation = try Self.writePostings(&search.messages, collection: "message", watermark: watermark, db)
+            state.generations["message"] = generation
+            state.watermark = watermark
+            state.indexedSinceLoad = 0
+            state.sinceCheckpoint = 0
+            state.pendingLengths = [:]
+        }
+    }
+
+    /// Whether another process changed what the loaded index stands for: wrote posting lists
+    /// (a generation moved) or messages above the watermark that this process did not index.
+    private static func changedElsewhere(_ state: SearchState, _ db: Database) throws -> Bool {
+        for row in try Row.fetchAll(db, sql: "SELECT collection, generation FROM search_state") {
+            let collection = try string(row, "collection")
+            if (Int64.fromDatabaseValue(row["generation"]) ?? 0) != (state.generations[collection] ?? 0) { return true }
+        }
+        let above = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE doc > ?", arguments: [state.watermark]) ?? 0
+        return above != state.indexedSinceLoad
     }
 
     /// Writes the posting lists and checkpoints the WAL into the main file. The store stays usable.
+    /// A process that never loaded the search index writes no posting lists.
     public func close() async throws(StorageError) {
-        try await checkpointSearchIndex()
+        if state.withLock({ $0.search != nil && $0.sinceCheckpoint > 0 }) { try await checkpointSearchIndex() }
         do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
             throw .backend(String(describing: error))
         }
@@ -350,7 +471,16 @@ public final class SQLiteSupportStore: SupportStore {
 
     // MARK: Loading
 
-    private static func loadSearch(_ db: Database, analyzers: AnalyzerRegistry) throws -> SupportSearch {
+    /// The index as the file holds it: the posting lists at their watermark, plus the rows
+    /// above it analyzed (`tail`: their lengths, to write at the next checkpoint).
+    private struct LoadedSearch {
+        var search: SupportSearch
+        var watermark: Int64
+        var generations: [String: Int64]
+        var tail: [Int64: Int]
+    }
+
+    private static func loadSearch(_ db: Database, analyzers: AnalyzerRegistry) throws -> LoadedSearch {
         var search = SupportSearch(analyzers: analyzers)
         search.messages = try loadIndex(db, collection: "message", analyzers: analyzers, documents: { watermark in
             try Row.fetchAll(
@@ -366,9 +496,19 @@ public final class SQLiteSupportStore: SupportStore {
                 return (UInt32(truncatingIfNeeded: try int64(row, "doc")), document, Int(try int64(row, "search_length")))
             }
         })
-        for row in try Row.fetchAll(db, sql: "SELECT doc, id FROM message WHERE doc > ? ORDER BY doc", arguments: [search.messages.lastDocument]) {
+        var generations: [String: Int64] = [:]
+        var watermark: Int64 = 0
+        for row in try Row.fetchAll(db, sql: "SELECT collection, watermark, generation FROM search_state") {
+            let collection = try string(row, "collection")
+            generations[collection] = Int64.fromDatabaseValue(row["generation"]) ?? 0
+            if collection == "message" { watermark = Int64.fromDatabaseValue(row["watermark"]) ?? 0 }
+        }
+        var tail: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT doc, id FROM message WHERE doc > ? ORDER BY doc", arguments: [watermark]) {
             guard let document = try searchDocument(db, key: try string(row, "id")) else { continue }
-            search.messages.add(document.document, number: UInt32(truncatingIfNeeded: try int64(row, "doc")))
+            let doc = try int64(row, "doc")
+            let analyzed = search.messages.analyze(document.document)
+            if search.messages.add(analyzed, number: UInt32(truncatingIfNeeded: doc)) { tail[doc] = analyzed.length }
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, status FROM thread") {
             if let status = ThreadStatus(rawValue: try string(row, "status")) {
@@ -384,7 +524,7 @@ public final class SQLiteSupportStore: SupportStore {
                 return (UInt32(truncatingIfNeeded: try int64(row, "doc")), document, Int(try int64(row, "search_length")))
             }
         })
-        return search
+        return LoadedSearch(search: search, watermark: watermark, generations: generations, tail: tail)
     }
 
     private static func loadIndex(
@@ -405,7 +545,11 @@ public final class SQLiteSupportStore: SupportStore {
         return index
     }
 
-    static func writePostings(_ index: inout InvertedIndex, collection: String, watermark: Int64, _ db: Database) throws {
+    /// Writes the changed posting lists of one collection and its watermark; returns the
+    /// collection's new generation (every write of posting lists moves it, so other processes
+    /// know their loaded index is stale).
+    @discardableResult
+    static func writePostings(_ index: inout InvertedIndex, collection: String, watermark: Int64, _ db: Database) throws -> Int64 {
         for term in index.persistedDirtyTerms() {
             if term.count == 0 {
                 try Self.run(db, sql: "DELETE FROM search_postings WHERE collection = ? AND term = ?", arguments: [collection, term.term])
@@ -414,8 +558,12 @@ public final class SQLiteSupportStore: SupportStore {
                     arguments: [collection, term.term, term.count, Data(term.docs), Data(term.impacts)])
             }
         }
-        try Self.run(db, sql: "INSERT OR REPLACE INTO search_state (collection, watermark) VALUES (?, ?)", arguments: [collection, watermark])
+        let generation = (try Int64.fetchOne(
+            db, sql: "SELECT generation FROM search_state WHERE collection = ?", arguments: [collection]) ?? 0) + 1
+        try Self.run(db, sql: "INSERT OR REPLACE INTO search_state (collection, watermark, generation) VALUES (?, ?, ?)",
+            arguments: [collection, watermark, generation])
         index.markPersisted()
+        return generation
     }
 
     // MARK: Rows
@@ -466,20 +614,25 @@ public final class SQLiteSupportStore: SupportStore {
         return message
     }
 
+    /// Stores a party and indexes its contact points (a point another party held moves to this one).
     static func save(_ party: StoredParty, _ db: Database) throws {
         try Self.run(db, sql: "INSERT OR REPLACE INTO party (id, account, body) VALUES (?, ?, ?)",
             arguments: [party.id.rawValue, party.accountID?.rawValue, try encode(party)])
+        for point in party.profile.contactPoints {
+            try Self.run(db, sql: "INSERT OR REPLACE INTO party_contact (point, party) VALUES (?, ?)",
+                arguments: [point.description, party.id.rawValue])
+        }
     }
 
     static func save(_ thread: SupportThread, _ db: Database) throws {
-        try Self.run(db, sql: "INSERT OR REPLACE INTO thread (id, owner, status, created_at, body) VALUES (?, ?, ?, ?, ?)",
+        try Self.run(db, sql: "INSERT OR REPLACE INTO thread (id, owner, status, created_at, merged_into, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
                 Int64(thread.id.rawValue), thread.owner.rawValue, thread.status.rawValue,
-                thread.createdAt.timeIntervalSince1970, try encode(thread),
+                thread.createdAt.timeIntervalSince1970, thread.mergedInto.map { Int64($0.rawValue) }, try encode(thread),
             ])
     }
 
-    private static func append(_ events: [NewSupportEvent], _ db: Database) throws -> [Int64] {
+    static func append(_ events: [NewSupportEvent], _ db: Database) throws -> [Int64] {
         try events.map { event in
             try Self.run(db, sql: "INSERT INTO event (at, thread, party, body) VALUES (?, ?, ?, ?)",
                 arguments: [
@@ -531,20 +684,13 @@ public final class SQLiteSupportStore: SupportStore {
 
     /// A write that also changes the search index. The index changes inside the transaction,
     /// so its order is commit order; should the transaction fail (an I/O error, a full disk,
-    /// a constraint), the index is reloaded from what the file holds — inside a write, so no
-    /// other write is half done — and never keeps entries of rows that do not exist.
+    /// a refused placement), the loaded index is dropped and reloaded from what the file holds
+    /// on its next use, so it never keeps entries of rows that do not exist.
     func indexWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.write(body) } catch {
-            let analyzers = options.analyzers
-            do {
-                try await pool.write { db in
-                    let reloaded = try Self.loadSearch(db, analyzers: analyzers)
-                    self.state.withLock { $0 = SearchState(search: reloaded) }
-                }
-            } catch {
-                // The file cannot even be read: searches go on with the index as it is,
-                // and the next open reloads it.
-            }
+            // The transaction rolled back, but the loaded index may hold its entries: drop it
+            // (the next use reloads what the file holds).
+            state.withLock { $0 = SearchState() }
             if let error = error as? StorageError { throw error }
             throw .backend(String(describing: error))
         }

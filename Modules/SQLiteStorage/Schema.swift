@@ -1,4 +1,7 @@
+import Conversation
+import Foundation
 import GRDB
+import Storage
 
 /// The store's schema as named, ordered migrations. A shipped migration is never edited:
 /// changes go into a new one.
@@ -77,6 +80,96 @@ enum Schema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2: the store owns ticket numbers, the threading index and the identity graph") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE thread ADD COLUMN merged_into INTEGER;
+                    ALTER TABLE message ADD COLUMN received_at REAL;
+                    ALTER TABLE search_state ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+
+                    -- Counters the store hands out: 'next_ticket' (never lowered, so never reused).
+                    CREATE TABLE store_counter (
+                        name TEXT PRIMARY KEY,
+                        value INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- The threading index. `party` is whose message wrote the entry (erasure removes
+                    -- it with them); keys are fingerprints, so no subject or text is kept here.
+                    CREATE TABLE threading_message_id (
+                        id TEXT PRIMARY KEY,
+                        thread INTEGER NOT NULL,
+                        is_message INTEGER NOT NULL,
+                        party TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX threading_message_id_thread ON threading_message_id(thread);
+                    CREATE INDEX threading_message_id_party ON threading_message_id(party);
+                    CREATE TABLE threading_subject (
+                        key_high INTEGER NOT NULL,
+                        key_low INTEGER NOT NULL,
+                        thread INTEGER NOT NULL,
+                        party TEXT NOT NULL,
+                        PRIMARY KEY (key_high, key_low)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX threading_subject_thread ON threading_subject(thread);
+                    CREATE INDEX threading_subject_party ON threading_subject(party);
+                    -- message NULL: messages of two threads start alike (the quote is ambiguous).
+                    CREATE TABLE threading_quote (
+                        key_high INTEGER NOT NULL,
+                        key_low INTEGER NOT NULL,
+                        message TEXT,
+                        thread INTEGER NOT NULL,
+                        party TEXT NOT NULL,
+                        PRIMARY KEY (key_high, key_low)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX threading_quote_thread ON threading_quote(thread);
+                    CREATE INDEX threading_quote_party ON threading_quote(party);
+                    CREATE INDEX threading_quote_message ON threading_quote(message);
+                    CREATE TABLE threading_party (
+                        party TEXT PRIMARY KEY,
+                        thread INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX threading_party_thread ON threading_party(thread);
+
+                    -- Parties by contact point, and the identity graph's merges (party -> the record it resolves to).
+                    CREATE TABLE party_contact (
+                        point TEXT PRIMARY KEY,
+                        party TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX party_contact_party ON party_contact(party);
+                    CREATE TABLE party_merge (
+                        party TEXT PRIMARY KEY,
+                        into_party TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX party_merge_into ON party_merge(into_party);
+                    """)
+            try migrateV1Data(db)
+        }
         return migrator
+    }
+
+    /// Fills the v2 tables from a v1 store's rows, once: contact points from the parties, the
+    /// ticket counter past the highest stored thread, and the threading index from the stored
+    /// messages in ingest order, each indexed for the thread it is stored in (v1 rebuilt this
+    /// by replay at every open; from here on it is written with each message).
+    private static func migrateV1Data(_ db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT body FROM party") {
+            let party = try SQLiteSupportStore.decode(StoredParty.self, row, "body")
+            for point in party.profile.contactPoints {
+                try db.execute(sql: "INSERT OR REPLACE INTO party_contact (point, party) VALUES (?, ?)",
+                    arguments: [point.description, party.id.rawValue])
+            }
+        }
+        if let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM thread") {
+            try db.execute(sql: "INSERT INTO store_counter (name, value) VALUES ('next_ticket', ?)", arguments: [highest + 1])
+        }
+        let transaction = DeskTransaction(records: SQLiteDeskRecords(db: db, search: nil), firstTicketNumber: 1)
+        let rows = try Row.fetchCursor(db, sql: "SELECT thread, subject, text, body FROM message ORDER BY doc")
+        var messages: [(SupportMessage, ThreadID)] = []
+        while let row = try rows.next() {
+            messages.append((try SQLiteSupportStore.message(row), ThreadID(UInt64(try SQLiteSupportStore.int64(row, "thread")))))
+        }
+        for (message, thread) in messages {
+            try transaction.reindex(message, storedIn: thread, configuration: ThreadingConfiguration())
+        }
     }
 }

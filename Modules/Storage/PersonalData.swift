@@ -61,6 +61,22 @@ public struct PersonalDataChange: Hashable, Sendable {
     }
 }
 
+extension PersonalDataChange {
+    /// The events an erasure appends in its own transaction: one per kind of record, saying how
+    /// many were deleted and anonymised — never whose, nor what they held.
+    public static func erasureEvents(_ changes: [PersonalDataChange], at date: Date) -> [NewSupportEvent] {
+        var counts: [String: (deleted: Int, anonymised: Int)] = [:]
+        for change in changes {
+            guard let (kind, _) = PersonalRecordID.parse(change.recordID) else { continue }
+            if change.action == .delete { counts[kind, default: (0, 0)].deleted += 1 } else { counts[kind, default: (0, 0)].anonymised += 1 }
+        }
+        return counts.keys.sorted().map { kind in
+            let count = counts[kind] ?? (0, 0)
+            return NewSupportEvent(at: date, kind: .erased(category: kind, records: count.deleted, anonymised: count.anonymised))
+        }
+    }
+}
+
 /// Privacy duties a store carries out. Implementations apply one call's changes atomically
 /// (all or none) and leave no text of a deleted or anonymised record readable in the store,
 /// its search index or its write-ahead log.

@@ -64,6 +64,25 @@ public enum SupportEventKind: Hashable, Sendable, Codable {
     case surveyAnswered(survey: String, score: Int)
     /// An SLA target was breached or is about to be.
     case slaEscalated(target: String, breached: Bool)
+    /// An agent undid the merge of `ThreadID` into `from`: the messages it had then are back in it.
+    case unmerged(ThreadID, from: ThreadID, agent: AgentID)
+    /// An agent split `messages` off `from` into the new thread `to`.
+    case splitOff(from: ThreadID, to: ThreadID, messages: [MessageID], agent: AgentID)
+    /// An agent undid a split: the messages moved to `to` are back in `from`.
+    case unsplit(from: ThreadID, to: ThreadID, agent: AgentID)
+    /// Threading found one message's headers linking two threads of one owner and joined them
+    /// (not an agent's act, and not undone).
+    case joinedByThreading(ThreadID, into: ThreadID)
+    /// The ticket's tags changed.
+    case tagsChanged(added: Set<String>, removed: Set<String>, agent: AgentID?)
+    /// Two party records were proven to be one person (`merged` now resolves to `into`).
+    case identityMerged(PartyID, into: PartyID, agent: AgentID, reason: String)
+    /// An identity merge was undone.
+    case identityUnmerged(PartyID, from: PartyID, agent: AgentID)
+    /// A B2B stakeholder moved from one account to another.
+    case stakeholderMoved(PartyID, from: PartyID, to: PartyID, agent: AgentID)
+    /// A privacy request or retention removed records: what kind and how many, never what they held.
+    case erased(category: String, records: Int, anonymised: Int)
 }
 
 /// One entry of the event log, with the sequence number the store gave it.

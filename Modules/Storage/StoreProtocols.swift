@@ -13,6 +13,12 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     case corrupt(String)
     /// The backend failed (disk full, file locked, I/O error); the description is the backend's.
     case backend(String)
+    /// The owner check at the write refused to put a message in a thread its party may not see
+    /// (DESIGN.md, "The invariant at the write"); nothing was written.
+    case placementRefused(message: MessageID, thread: ThreadID, reason: String)
+    /// A desk act that the stored state does not allow (merging a thread into itself, undoing
+    /// what was not done); nothing was written.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -20,6 +26,8 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notFound(let what): "not found: \(what)"
         case .corrupt(let what): "stored data is damaged: \(what)"
         case .backend(let message): "storage backend error: \(message)"
+        case .placementRefused(let message, let thread, let reason): "message \(message) may not join \(thread): \(reason)"
+        case .refused(let reason): "refused: \(reason)"
         }
     }
 }
@@ -89,4 +97,4 @@ public protocol SearchIndex: Sendable {
 
 /// Everything a desk stores. A backend conforms once; hosts hold `any SupportStore`
 /// or a concrete store. Run ``StorageConformance`` against every implementation.
-public protocol SupportStore: PartyStore, ConversationStore, EventLog, SearchIndex, PersonalDataStore {}
+public protocol SupportStore: PartyStore, ConversationStore, EventLog, SearchIndex, PersonalDataStore, DeskTransactionStore {}

@@ -39,8 +39,8 @@ struct ErasureByteScanTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("desk.sqlite").path
         let store = try SQLiteSupportStore(path: path)
-        let desk = try await StoredMailDesk.open(
-            store: store, deskAddresses: [try .email("support@shop.example")],
+        let desk = Desk(
+            store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")],
             configuration: ThreadingConfiguration(firstTicketNumber: 1001))
         _ = try await desk.ingest(try MailboxReader.messages(at: Self.mailbox))
         try await store.checkpointSearchIndex()  // Anna's terms are now in the persisted postings too
@@ -86,7 +86,7 @@ struct ErasureByteScanTests {
 
     @Test func anUnknownRecordIsRefusedAndNothingChanges() async throws {
         let store = InMemorySupportStore()
-        let desk = try await StoredMailDesk.open(store: store, deskAddresses: [try .email("support@shop.example")])
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")])
         _ = try await desk.ingest(try MailboxReader.messages(at: Self.mailbox))
         let executor = StorePrivacyExecutor(store: store)
         let actions = [
@@ -106,7 +106,7 @@ struct ErasureByteScanTests {
 struct RetentionOnAStoreTests {
     @Test func oldMessagesGoExceptUnderALegalHold() async throws {
         let store = InMemorySupportStore()
-        let desk = try await StoredMailDesk.open(store: store, deskAddresses: [try .email("support@shop.example")])
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")])
         _ = try await desk.ingest(try MailboxReader.messages(at: ErasureByteScanTests.mailbox))
         let executor = StorePrivacyExecutor(store: store)
         let rules = try PrivacyRules(policy: PrivacyPolicy(retention: [

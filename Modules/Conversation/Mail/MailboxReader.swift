@@ -11,6 +11,16 @@ public struct RawMail: Sendable {
     public var bytes: ArraySlice<UInt8>
 }
 
+extension RawMail {
+    /// A message received some other way than a mailbox file: over SMTP, from a webhook, from a
+    /// queue. `path` names the source in errors (``DeskIntakeError`` quotes it).
+    public init(bytes: some Sequence<UInt8>, source path: String = "<memory>", offset: Int = 0) {
+        self.path = path
+        self.offset = offset
+        self.bytes = ArraySlice(bytes)
+    }
+}
+
 /// Why a mailbox could not be read.
 public enum MailboxError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The path does not exist or cannot be read.

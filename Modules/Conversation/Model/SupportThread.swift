@@ -78,6 +78,15 @@ public struct SupportThread: Hashable, Sendable, Codable, Identifiable {
     public var updatedAt: Date
     /// Its messages in arrival order.
     public var messageIDs: [MessageID]
+    /// When its latest message was sent (the threading windows count from here); nil on rows
+    /// written before the store kept it (then ``updatedAt`` stands in).
+    public var lastMessageAt: Date?
+    /// The thread it was merged into (by an agent, or by threading when one message's headers
+    /// showed two threads to be one conversation): its messages are there now, and its id leads
+    /// there. ``messageIDs`` keeps the messages it had, so an agent's merge undoes exactly.
+    public var mergedInto: ThreadID?
+    /// Where an agent split this thread off, with the messages moved, so the split undoes exactly.
+    public var splitFrom: ThreadSplitOrigin?
 
     /// A thread; new threads start with status ``ThreadStatus/new`` and normal priority.
     public init(
@@ -99,6 +108,23 @@ public struct SupportThread: Hashable, Sendable, Codable, Identifiable {
         self.messageIDs = messageIDs
     }
 
+    /// The time the threading windows count from.
+    public var lastActivity: Date { lastMessageAt ?? updatedAt }
+
     /// What a ``CustomerDirectory`` needs to decide who may see this thread.
     public var access: ConversationAccess { ConversationAccess(owner: owner, participants: participants) }
+}
+
+/// The thread an agent split a thread off from, and the messages the split moved.
+public struct ThreadSplitOrigin: Hashable, Sendable, Codable {
+    /// The thread the messages came from.
+    public var thread: ThreadID
+    /// The messages moved (an undo moves these back).
+    public var messages: [MessageID]
+
+    /// An origin.
+    public init(thread: ThreadID, messages: [MessageID]) {
+        self.thread = thread
+        self.messages = messages
+    }
 }

@@ -555,7 +555,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
                     personSubjectKey = Self.subjectKey(
                         party: internParty(person, key: Self.fingerprint(person.rawValue)), subject: fingerprint)
                 }
-                if !referenceNodes.isEmpty || hadPrefix {
+                if ThreadingRules.subjectApplies(hasReferences: !referenceNodes.isEmpty, hadPrefix: hadPrefix) {
                     if let (slot, age) = subjectCandidate(key, party: party, time: time) {
                         // Within a B2B account the sender must also be allowed to see the thread
                         // (mayJoin): a colleague outside a participants-only conversation starts
@@ -585,7 +585,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
             if latest >= 0 {
                 let slot = currentSlot(latest)
                 let age = time - threads[Int(slot)].lastActivity
-                if threads[Int(slot)].isActive, age >= 0, age <= configuration.continuationWindow,
+                if ThreadingRules.continues(age: age, isActive: threads[Int(slot)].isActive, configuration: configuration),
                     mayJoin(slot, party: party, message: message, mayView: mayView)
                 {
                     chosen = slot
@@ -711,7 +711,8 @@ public struct HelpdeskThreading: ThreadingStrategy {
         guard let entry = subjectIndex.find(key) else { return nil }
         let slot = currentSlot(subjectIndex[first: entry])
         let age = time - threads[Int(slot)].lastActivity
-        guard age <= configuration.subjectWindow, threads[Int(slot)].owner == party else { return nil }
+        guard ThreadingRules.subjectMatches(age: age, ownerIsParty: threads[Int(slot)].owner == party, configuration: configuration)
+        else { return nil }
         return (slot, age)
     }
 
@@ -791,15 +792,16 @@ public struct HelpdeskThreading: ThreadingStrategy {
         mayView: (Viewer, ConversationAccess) -> Bool
     ) -> Bool {
         let owner = threads[Int(slot)].owner
-        if message.pointee.direction != .inbound { return owner < 0 || party < 0 || owner == party }
-        guard owner >= 0, party >= 0 else { return owner < 0 && party < 0 }
-        if owner == party, message.pointee.person == nil || message.pointee.person == message.pointee.party {
-            return true
-        }
-        guard let person = message.pointee.person ?? message.pointee.party, let access = access(ofSlot: slot) else {
-            return false
-        }
-        return mayView(.person(person), access)
+        return ThreadingRules.mayJoin(
+            owner: owner < 0 ? nil : owner, party: party < 0 ? nil : party,
+            inbound: message.pointee.direction == .inbound,
+            senderIsParty: message.pointee.person == nil || message.pointee.person == message.pointee.party,
+            directoryAllows: {
+                guard let person = message.pointee.person ?? message.pointee.party, let access = access(ofSlot: slot) else {
+                    return false
+                }
+                return mayView(.person(person), access)
+            })
     }
 
     /// Who owns the thread in `slot` and who wrote in it (over merged threads); nil when no party owns it.

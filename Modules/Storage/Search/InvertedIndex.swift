@@ -311,6 +311,13 @@ public struct InvertedIndex: Sendable {
         return code
     }
 
+    /// Files an indexed document under another thread (a merge or split moved its message), so
+    /// status filters follow it. Unknown keys are ignored.
+    public mutating func setThread(_ thread: ThreadID, ofKey key: String) {
+        guard let number = docNumbers[key], Int(number) < threadOf.count else { return }
+        threadOf[Int(number)] = thread.rawValue
+    }
+
     /// Records a thread's current status, for status filters.
     public mutating func setStatus(_ status: ThreadStatus, of thread: ThreadID) {
         threadStatus[thread.rawValue] = status

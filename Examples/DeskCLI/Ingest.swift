@@ -1,0 +1,53 @@
+import Conversation
+import Foundation
+import SQLiteStorage
+import SupportDesk
+
+/// What an ingest run did.
+public struct IngestSummary: Sendable {
+    /// Messages stored.
+    public var stored = 0
+    /// Messages already stored (skipped).
+    public var duplicates = 0
+    /// Mails that could not be parsed (skipped, each named on stderr).
+    public var rejected = 0
+}
+
+/// Ingests mailboxes through a desk, `batch` messages per transaction, with progress on stderr.
+/// A bulk import (over 1,000 messages) loads the search index first, so each message is
+/// analyzed as it is stored and the posting lists are written at the end; a small one leaves
+/// the index unloaded (the next search analyzes the new rows), so it costs nothing in
+/// proportion to the store's history.
+public func ingestMailboxes<Directory: DeskDirectory>(
+    _ mailboxes: [[RawMail]], into desk: Desk<SQLiteSupportStore, Directory>, batch: Int,
+    each: (StoredIntake) -> Void = { _ in }
+) async throws -> IngestSummary {
+    let total = mailboxes.reduce(0) { $0 + $1.count }
+    if total > 1_000 { try await desk.store.loadSearchIndex() }
+    var summary = IngestSummary()
+    let started = Date()
+    var done = 0
+    for raws in mailboxes {
+        var start = 0
+        while start < raws.count {
+            let end = min(start + max(1, batch), raws.count)
+            for outcome in try await desk.ingest(Array(raws[start..<end])) {
+                each(outcome)
+                switch outcome {
+                case .stored: summary.stored += 1
+                case .duplicate: summary.duplicates += 1
+                case .rejected(let error):
+                    summary.rejected += 1
+                    complain("skipped \(error)")
+                }
+            }
+            if (done + end - start) / 10_000 != done / 10_000 {
+                let rate = Double(done + end - start) / max(Date().timeIntervalSince(started), 0.001)
+                complain("\(done + end - start) messages (\(Int(rate))/s)")
+            }
+            done += end - start
+            start = end
+        }
+    }
+    return summary
+}

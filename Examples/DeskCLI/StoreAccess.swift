@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SQLiteStorage
+import Storage
+
+/// The running tool's name (`shop-desk`, `account-desk`), for messages.
+public let toolName = URL(fileURLWithPath: CommandLine.arguments.first ?? "desk").lastPathComponent
+
+/// Writes `shop-desk: <message>` to standard error.
+public func complain(_ message: String) {
+    FileHandle.standardError.write(Data("\(toolName): \(message)\n".utf8))
+}
+
+/// Opens a store that must exist (reads, agents' acts) or may be created (imports): exit 66
+/// for a missing store, 74 for one that cannot be opened.
+public func openStore(_ path: String, create: Bool) throws -> SQLiteSupportStore {
+    guard create || FileManager.default.fileExists(atPath: path) else {
+        complain("no store at \(path) (run \(toolName) ingest first)")
+        throw ExitCode(66)
+    }
+    do { return try SQLiteSupportStore(path: path) } catch {
+        complain("cannot open store \(path): \(error)")
+        throw ExitCode(74)
+    }
+}
+
+/// Runs a store act, turning the errors an agent can cause into exit codes: 66 for something
+/// that does not exist, 65 for an act the stored state does not allow; other store failures
+/// are thrown as they are.
+public func agentAct<T>(_ act: () async throws(StorageError) -> T) async throws -> T {
+    do { return try await act() } catch {
+        switch error {
+        case .notFound(let what):
+            complain("not found: \(what)")
+            throw ExitCode(66)
+        case .refused, .placementRefused:
+            complain("\(error)")
+            throw ExitCode(65)
+        default: throw error
+        }
+    }
+}
