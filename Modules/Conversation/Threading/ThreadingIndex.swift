@@ -132,6 +132,27 @@ public struct ThreadingIndexChanges: Hashable, Sendable, Codable {
     public var activity: Date
     /// Whether the thread becomes active (an inbound message reopens it for continuation).
     public var activates: Bool
+
+    /// Changes as a decision returns them (a host with rules of its own builds its own; the
+    /// store's owner check applies to them all the same).
+    public init(
+        thread: ThreadID, opensThread: Bool, owner: PartyID?, messageID: String, heldReferences: [String] = [],
+        joinedThreads: [ThreadID] = [], subjectKeys: [ThreadingIndexKey] = [], quote: QuoteChange? = nil,
+        latestOfParty: PartyID?, participant: PartyID? = nil, activity: Date, activates: Bool
+    ) {
+        self.thread = thread
+        self.opensThread = opensThread
+        self.owner = owner
+        self.messageID = messageID
+        self.heldReferences = heldReferences
+        self.joinedThreads = joinedThreads
+        self.subjectKeys = subjectKeys
+        self.quote = quote
+        self.latestOfParty = latestOfParty
+        self.participant = participant
+        self.activity = activity
+        self.activates = activates
+    }
 }
 
 /// A decision of the stored path: where the message goes and why, and the index changes.
@@ -143,6 +164,12 @@ public struct ThreadingDecision: Hashable, Sendable {
 
     /// Whether the message is already stored.
     public var isDuplicate: Bool { changes == nil }
+
+    /// A decision.
+    public init(assignment: ThreadAssignment, changes: ThreadingIndexChanges?) {
+        self.assignment = assignment
+        self.changes = changes
+    }
 }
 
 /// The threading rules, one implementation for both paths: the predicates below are what
