@@ -119,8 +119,13 @@ let package = Package(
         .testTarget(name: "ConversationTests", dependencies: ["Conversation"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], path: "Tests/PolicyTests"),
+        // A desk in a child process: two writers on one store, and kill -9 mid-act.
+        .executableTarget(
+            name: "desk-writer", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage"], path: "Tests/DeskWriter",
+            swiftSettings: strictSwift6),
         .testTarget(
-            name: "SupportDeskTests", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization"],
+            name: "SupportDeskTests",
+            dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "desk-writer"],
             path: "Tests/SupportDeskTests"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance"], path: "Tests/StorageTests"),
         // A child process for the crash test: ingests until the test kills it.

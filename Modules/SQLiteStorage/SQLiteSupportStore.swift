@@ -102,11 +102,15 @@ public final class SQLiteSupportStore: SupportStore {
                 return pool
             } catch let error as StorageError {
                 throw error
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 50 {
-                // Two processes creating one file at once: switching a new file to WAL takes an
-                // exclusive lock the busy handler does not wait for. The other one finishes; retry.
+            } catch let error as DatabaseError where attempt < 50 {
+                // Two processes creating or migrating one file at once: switching a new file to
+                // WAL takes an exclusive lock the busy handler does not wait for, and GRDB's
+                // migrator reads which migrations are applied before its transactions, so the
+                // slower process may run a migration the other just committed (its transaction
+                // rolls back: "table … already exists"). Retrying sees the finished file.
                 attempt += 1
-                Thread.sleep(forTimeInterval: 0.1)
+                if attempt == 50 { throw .backend(String(describing: error)) }
+                Thread.sleep(forTimeInterval: 0.05 + 0.05 * Double(attempt % 4))
             } catch {
                 throw .backend(String(describing: error))
             }

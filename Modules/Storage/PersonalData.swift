@@ -66,14 +66,24 @@ extension PersonalDataChange {
     /// many were deleted and anonymised — never whose, nor what they held.
     public static func erasureEvents(_ changes: [PersonalDataChange], at date: Date) -> [NewSupportEvent] {
         var counts: [String: (deleted: Int, anonymised: Int)] = [:]
+        var deletedTickets: [ThreadID] = []
+        var anonymisedTickets: [ThreadID] = []
         for change in changes {
-            guard let (kind, _) = PersonalRecordID.parse(change.recordID) else { continue }
+            guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
             if change.action == .delete { counts[kind, default: (0, 0)].deleted += 1 } else { counts[kind, default: (0, 0)].anonymised += 1 }
+            if kind == "thread", let number = UInt64(key) {
+                if change.action == .delete { deletedTickets.append(ThreadID(number)) } else { anonymisedTickets.append(ThreadID(number)) }
+            }
         }
-        return counts.keys.sorted().map { kind in
+        var events = counts.keys.sorted().map { kind in
             let count = counts[kind] ?? (0, 0)
             return NewSupportEvent(at: date, kind: .erased(category: kind, records: count.deleted, anonymised: count.anonymised))
         }
+        if !deletedTickets.isEmpty || !anonymisedTickets.isEmpty {
+            events.append(NewSupportEvent(
+                at: date, kind: .ticketsErased(deleted: deletedTickets.sorted(), anonymised: anonymisedTickets.sorted())))
+        }
+        return events
     }
 }
 

@@ -83,6 +83,9 @@ public enum SupportEventKind: Hashable, Sendable, Codable {
     case stakeholderMoved(PartyID, from: PartyID, to: PartyID, agent: AgentID)
     /// A privacy request or retention removed records: what kind and how many, never what they held.
     case erased(category: String, records: Int, anonymised: Int)
+    /// Which tickets an erasure deleted or anonymised (their numbers stay taken), so the thread
+    /// projections can be rebuilt from the log.
+    case ticketsErased(deleted: [ThreadID], anonymised: [ThreadID])
 }
 
 /// One entry of the event log, with the sequence number the store gave it.

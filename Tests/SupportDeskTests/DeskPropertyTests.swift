@@ -1,0 +1,265 @@
+import Conversation
+import CustomerModel
+import Foundation
+import Policy
+import SQLiteStorage
+import Storage
+import SupportDesk
+import Testing
+
+/// SplitMix64: deterministic, so a failing run replays from the seed it prints.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+}
+
+/// What an act gave, comparable across stores (sequence numbers and texts aside).
+enum ActOutcome: Equatable {
+    case stored(thread: ThreadID, rule: ThreadingRule)
+    case duplicate(thread: ThreadID)
+    case rejected
+    case done
+    case failed(StorageError)
+}
+
+/// Random desk acts against the in-memory reference store and SQLite: the same outcomes and
+/// the same threads, placements only ever in the sender's own conversations, and thread rows
+/// equal to the event log's projection.
+@Suite("Desk properties")
+struct DeskPropertyTests {
+    static let operations = ProcessInfo.processInfo.environment["SUPPORTKIT_PROPERTY_OPERATIONS"].flatMap(Int.init) ?? 10_000
+    static let seed = ProcessInfo.processInfo.environment["SUPPORTKIT_PROPERTY_SEED"].flatMap(UInt64.init) ?? 0x5EED_DE5C
+
+    typealias MemoryDesk = Desk<InMemorySupportStore, SingleBuyerDeskDirectory>
+    typealias SQLiteDesk = Desk<SQLiteSupportStore, SingleBuyerDeskDirectory>
+
+    static let customers = (0..<12).map { "c\($0)@shop\($0 % 3).example" }
+    static let subjects = ["Return", "Where is my parcel", "Refund", "Invoice", "Order status", "Broken item"]
+
+    @Test func randomActsGiveTheSameThreadsInMemoryAndInSQLiteAndKeepEveryoneInTheirOwnTickets() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("property.sqlite").path
+        var random = SeededRandom(seed: Self.seed)
+        let memory = Desk(store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+        var sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+        var clock = Date(timeIntervalSince1970: 1_740_787_200)
+        var sent: [String] = []
+        var identityMerged = Set<PartyID>()
+        var merges: [PartyID] = []
+        let rules = try PrivacyRules(policy: PrivacyPolicy(retention: [RetentionRule(category: .messages, afterMonths: 2, action: .delete)]))
+
+        for step in 0..<Self.operations {
+            clock = clock.addingTimeInterval(Double(600 + random.below(6 * 3_600)))
+            let tickets = UInt64(max(1, sent.count / 2 + 2))
+            let roll = random.below(100)
+            let context = "seed \(Self.seed), step \(step), roll \(roll)"
+            switch roll {
+            case 0..<50:
+                let raw = Self.randomMail(&random, sent: &sent, tickets: tickets, at: clock)
+                let (a, b) = (try await memory.ingest(raw, receivedAt: clock), try await sqlite.ingest(raw, receivedAt: clock))
+                #expect(Self.outcome(a) == Self.outcome(b), "\(context)")
+                try await Self.checkPlacement(b, sqlite, context)
+            case 50..<60:
+                let message = Self.randomChat(&random, sent: &sent, at: clock)
+                let (a, b) = (try await memory.ingest(message), try await sqlite.ingest(message))
+                #expect(Self.outcome(a) == Self.outcome(b), "\(context)")
+                try await Self.checkPlacement(b, sqlite, context)
+            case 60..<68:
+                let (from, into) = (ThreadID(UInt64(1 + random.below(Int(tickets)))), ThreadID(UInt64(1 + random.below(Int(tickets)))))
+                let a = await Self.act { () async throws(StorageError) in try await memory.merge(from, into: into, agent: "a", at: clock) }
+                let b = await Self.act { () async throws(StorageError) in try await sqlite.merge(from, into: into, agent: "a", at: clock) }
+                #expect(a == b, "\(context): merge \(from) into \(into)")
+            case 68..<72:
+                let thread = ThreadID(UInt64(1 + random.below(Int(tickets))))
+                let a = await Self.act { () async throws(StorageError) in try await memory.undoMerge(thread, agent: "a", at: clock) }
+                let b = await Self.act { () async throws(StorageError) in try await sqlite.undoMerge(thread, agent: "a", at: clock) }
+                #expect(a == b, "\(context): unmerge \(thread)")
+            case 72..<77:
+                let thread = ThreadID(UInt64(1 + random.below(Int(tickets))))
+                let messages = try await sqlite.store.thread(thread)?.messageIDs ?? []
+                let chosen = messages.isEmpty ? [MessageID("none")] : [messages[random.below(messages.count)]]
+                let a = await Self.act { () async throws(StorageError) in
+                    _ = try await memory.split(chosen, from: thread, agent: "a", at: clock)
+                    return []
+                }
+                let b = await Self.act { () async throws(StorageError) in
+                    _ = try await sqlite.split(chosen, from: thread, agent: "a", at: clock)
+                    return []
+                }
+                #expect(a == b, "\(context): split \(chosen) off \(thread)")
+            case 77..<80:
+                let thread = ThreadID(UInt64(1 + random.below(Int(tickets))))
+                let a = await Self.act { () async throws(StorageError) in try await memory.undoSplit(thread, agent: "a", at: clock) }
+                let b = await Self.act { () async throws(StorageError) in try await sqlite.undoSplit(thread, agent: "a", at: clock) }
+                #expect(a == b, "\(context): unsplit \(thread)")
+            case 80..<84:
+                let (one, other) = (PartyID(Self.customers[random.below(12)]), PartyID(Self.customers[random.below(12)]))
+                let a = await Self.act { () async throws(StorageError) in
+                    try await memory.mergeIdentity(one, into: other, agent: "a", reason: "test", at: clock)
+                }
+                let b = await Self.act { () async throws(StorageError) in
+                    try await sqlite.mergeIdentity(one, into: other, agent: "a", reason: "test", at: clock)
+                }
+                #expect(a == b, "\(context): identity \(one) into \(other)")
+                if b == .done {
+                    identityMerged.formUnion([one, other])
+                    merges.append(one)
+                }
+            case 84..<86:
+                let one = merges.isEmpty ? PartyID(Self.customers[0]) : merges[random.below(merges.count)]
+                let a = await Self.act { () async throws(StorageError) in try await memory.undoIdentityMerge(one, agent: "a", at: clock) }
+                let b = await Self.act { () async throws(StorageError) in try await sqlite.undoIdentityMerge(one, agent: "a", at: clock) }
+                #expect(a == b, "\(context): identity undo \(one)")
+            case 86..<91:
+                let thread = ThreadID(UInt64(1 + random.below(Int(tickets))))
+                let status = ThreadStatus.allCases[random.below(ThreadStatus.allCases.count)]
+                let tag = "t\(random.below(4))"
+                let a = await Self.act { () async throws(StorageError) in
+                    try await memory.update(thread, status: status, addTags: [tag], agent: "a", at: clock)
+                }
+                let b = await Self.act { () async throws(StorageError) in
+                    try await sqlite.update(thread, status: status, addTags: [tag], agent: "a", at: clock)
+                }
+                #expect(a == b, "\(context): update \(thread)")
+            case 91..<93:
+                let party = PartyID(Self.customers[random.below(12)])
+                for store in [AnySupportStore(memory.store), AnySupportStore(sqlite.store)] {
+                    let executor = StorePrivacyExecutor(store: store)
+                    let decision = rules.erasure(of: party, records: try await executor.personalDataRecords(of: party), holds: [], at: clock)
+                    _ = try await executor.apply(decision.actions)
+                }
+            case 93..<95:
+                let cutoff = clock.addingTimeInterval(-62 * 86_400)
+                var applied: [[String]] = []
+                for store in [AnySupportStore(memory.store), AnySupportStore(sqlite.store)] {
+                    let executor = StorePrivacyExecutor(store: store)
+                    let decision = rules.retention(
+                        records: try await executor.personalDataRecords(lastActiveBefore: cutoff), holds: [], at: clock)
+                    applied.append(decision.actions.map(\.recordID).sorted())
+                    _ = try await executor.apply(decision.actions)
+                }
+                #expect(applied[0] == applied[1], "\(context): retention")
+            default:
+                // Reopen: SQLite as a new process would see it.
+                try await sqlite.store.close()
+                sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+            }
+        }
+
+        // The same threads, message for message.
+        let tickets = UInt64(sent.count + 10)
+        var compared = 0
+        for number in 1...tickets {
+            let (a, b) = (try await memory.store.thread(ThreadID(number)), try await sqlite.store.thread(ThreadID(number)))
+            #expect(a == b, "ticket \(number) differs between the in-memory store and SQLite")
+            if a != nil { compared += 1 }
+        }
+        #expect(compared > 100)
+        // Nobody's message in another's ticket (records never identity-merged: a merge lets one
+        // person's records share tickets, and its undo does not move what arrived meanwhile).
+        var cursor: Int64 = 0
+        while true {
+            let page = try await sqlite.store.messages(after: cursor, limit: 1_000)
+            guard let last = page.last else { break }
+            for row in page {
+                guard let party = row.message.party, !identityMerged.contains(party) else { continue }
+                let owner = try await sqlite.store.thread(row.thread)?.owner
+                #expect(owner == nil || owner == party, "\(row.message.id) of \(party) is in \(row.thread), owned by \(owner?.rawValue ?? "-")")
+            }
+            cursor = last.cursor
+        }
+        // The thread rows are the event log's projection.
+        for store in [AnySupportStore(memory.store), AnySupportStore(sqlite.store)] {
+            let projection = try await EventLogProjection.rebuild(from: store)
+            for number in 1...tickets {
+                let stored = try await store.thread(ThreadID(number))
+                let rebuilt = projection.threads[ThreadID(number)]
+                #expect(Self.comparable(rebuilt) == Self.comparable(stored), "ticket \(number): projection differs from the row")
+            }
+        }
+    }
+
+    /// A thread without what the log cannot carry for erased messages (see ``EventLogProjection``).
+    static func comparable(_ thread: SupportThread?) -> SupportThread? {
+        guard var thread else { return nil }
+        thread.subject = ""
+        thread.participants = []
+        return thread
+    }
+
+    static func randomMail(_ random: inout SeededRandom, sent: inout [String], tickets: UInt64, at date: Date) -> RawMail {
+        let customer = customers[random.below(customers.count)]
+        let outbound = random.below(10) == 0
+        var subject = subjects[random.below(subjects.count)]
+        var inReplyTo: String?
+        if !sent.isEmpty, random.below(10) < 4 { inReplyTo = sent[random.below(sent.count)] }
+        if inReplyTo != nil || random.below(5) == 0 { subject = "Re: " + subject }
+        if random.below(10) == 0 { subject += " [#\(1 + random.below(Int(tickets)))]" }
+        var id = "m\(sent.count)@\(outbound ? "shop.example" : customer.split(separator: "@")[1])"
+        if !sent.isEmpty, random.below(20) == 0 { id = sent[random.below(sent.count)] } else { sent.append(id) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        var text = """
+            From: \(outbound ? "support@shop.example" : customer)
+            To: \(outbound ? customer : "support@shop.example")
+            Subject: \(subject)
+            Date: \(formatter.string(from: date))
+            Message-ID: <\(id)>
+            """
+        if let inReplyTo { text += "\nIn-Reply-To: <\(inReplyTo)>" }
+        let body = ["Hello, I have a question about order \(random.below(500)).", "Thanks for your help!",
+            "> On Monday you wrote:\n> Hello, I have a question about order \(random.below(500)).\n\nStill waiting."]
+        return mail(text + "\n\n" + body[random.below(body.count)])
+    }
+
+    static func randomChat(_ random: inout SeededRandom, sent: inout [String], at date: Date) -> SupportMessage {
+        let customer = customers[random.below(customers.count)]
+        let id = "chat:\(sent.count)"
+        sent.append(id)
+        let channel: Channel = random.below(2) == 0 ? .chat : .phone(.callNote)
+        return SupportMessage(
+            id: MessageID(id), channel: channel, direction: .inbound, author: try? .email(customer), sentAt: date,
+            receivedAt: date, text: "Chat about my order \(random.below(500)).")
+    }
+
+    static func outcome(_ intake: StoredIntake) -> ActOutcome {
+        switch intake {
+        case .stored(let intake): .stored(thread: intake.assignment.thread, rule: intake.assignment.rule)
+        case .duplicate(_, let thread): .duplicate(thread: thread)
+        case .rejected: .rejected
+        }
+    }
+
+    static func act(_ body: () async throws(StorageError) -> [Int64]) async -> ActOutcome {
+        do {
+            _ = try await body()
+            return .done
+        } catch { return .failed(error) }
+    }
+
+    /// The placement check from outside: a stored message's thread is owned by its party (or a
+    /// record merged with it).
+    static func checkPlacement(_ intake: StoredIntake, _ desk: SQLiteDesk, _ context: String) async throws {
+        guard case .stored(let stored) = intake else { return }
+        let thread = stored.assignment.thread
+        let party = stored.message.party
+        let allowed = try await desk.store.deskTransaction(firstTicketNumber: 1) { transaction in
+            guard let owner = try transaction.currentThread(thread)?.owner else { return false }
+            guard let party else { return owner == DeskTransaction.unowned }
+            return try transaction.samePerson(owner, party)
+        }
+        #expect(allowed, "\(context): \(stored.message.id) of \(party?.rawValue ?? "-") placed in \(thread)")
+    }
+}
