@@ -119,8 +119,8 @@ struct AccountIntakeOptions: ParsableArguments {
     @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread (of a new store).")
     var firstTicket: UInt64 = 1
 
-    @Option(help: "Messages per transaction.")
-    var batch = 500
+    @Option(help: "Messages per transaction (fewer, larger transactions write less; another writer waits for each).")
+    var batch = 5_000
 
     func mailboxes() throws -> [[RawMail]] {
         try paths.map { path in

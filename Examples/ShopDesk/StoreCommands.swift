@@ -29,8 +29,8 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread (use the same on every run).")
     var firstTicket: UInt64 = 1
 
-    @Option(help: "Messages per transaction.")
-    var batch = 500
+    @Option(help: "Messages per transaction (fewer, larger transactions write less; another writer waits for each).")
+    var batch = 5_000
 
     func run() async throws {
         var mailboxes: [[RawMail]] = []

@@ -93,7 +93,10 @@ final class SQLiteDeskRecords: DeskRecords {
 
     func putMessageIDEntry(_ id: String, _ entry: IndexedMessageID, party: PartyID?) throws(StorageError) {
         try run(
-            "INSERT OR REPLACE INTO threading_message_id (id, thread, is_message, party) VALUES (?, ?, ?, ?)",
+            """
+            INSERT INTO threading_message_id (id, thread, is_message, party) VALUES (?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET thread = excluded.thread, is_message = excluded.is_message, party = excluded.party
+            """,
             [id, Int64(entry.thread.rawValue), entry.isMessage ? 1 : 0, party?.rawValue])
     }
 
@@ -105,7 +108,10 @@ final class SQLiteDeskRecords: DeskRecords {
 
     func putSubject(_ key: ThreadingIndexKey, thread: ThreadID, party: PartyID) throws(StorageError) {
         try run(
-            "INSERT OR REPLACE INTO threading_subject (key_high, key_low, thread, party) VALUES (?, ?, ?, ?)",
+            """
+            INSERT INTO threading_subject (key_high, key_low, thread, party) VALUES (?, ?, ?, ?)
+            ON CONFLICT(key_high, key_low) DO UPDATE SET thread = excluded.thread, party = excluded.party
+            """,
             [key.high, key.low, Int64(thread.rawValue), party.rawValue])
     }
 
@@ -118,7 +124,10 @@ final class SQLiteDeskRecords: DeskRecords {
     func putQuote(_ key: ThreadingIndexKey, _ quote: IndexedQuote, thread: ThreadID, party: PartyID) throws(StorageError) {
         let message: String? = if case .message(let id) = quote { id.rawValue } else { nil }
         try run(
-            "INSERT OR REPLACE INTO threading_quote (key_high, key_low, message, thread, party) VALUES (?, ?, ?, ?, ?)",
+            """
+            INSERT INTO threading_quote (key_high, key_low, message, thread, party) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(key_high, key_low) DO UPDATE SET message = excluded.message, thread = excluded.thread, party = excluded.party
+            """,
             [key.high, key.low, message, Int64(thread.rawValue), party.rawValue])
     }
 
@@ -128,7 +137,9 @@ final class SQLiteDeskRecords: DeskRecords {
     }
 
     func putLatestThread(_ thread: ThreadID, of party: PartyID) throws(StorageError) {
-        try run("INSERT OR REPLACE INTO threading_party (party, thread) VALUES (?, ?)", [party.rawValue, Int64(thread.rawValue)])
+        try run(
+            "INSERT INTO threading_party (party, thread) VALUES (?, ?) ON CONFLICT(party) DO UPDATE SET thread = excluded.thread",
+            [party.rawValue, Int64(thread.rawValue)])
     }
 
     func nextTicketNumber() throws(StorageError) -> UInt64? {

@@ -18,6 +18,7 @@ extension SQLiteSupportStore {
     /// into the file and truncates it. With `secure_delete` on, SQLite zeroes deleted cells and
     /// freed pages, so no byte of the removed text stays in the file or the log.
     public func apply(_ changes: [PersonalDataChange]) async throws(StorageError) {
+        rowCache.withLock { $0 = (nil, DeskRowCache()) }
         try await indexWrite { db in
             for change in changes where try !Self.exists(change.recordID, db) { throw StorageError.notFound(change.recordID) }
             // The index must hold every row before rows go, so that it can drop their terms.
@@ -76,7 +77,7 @@ extension SQLiteSupportStore {
     }
 
     /// Removes the threading-index and identity rows of erased records: everything a deleted or
-    /// anonymised party's messages wrote, a deleted message's id and quote, a deleted thread's entries.
+    /// anonymised party's messages wrote, and a deleted message's id.
     private static func removeIndexEntries(of changes: [PersonalDataChange], _ db: Database) throws {
         for change in changes {
             guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
@@ -87,14 +88,12 @@ extension SQLiteSupportStore {
                 }
                 try run(db, sql: "DELETE FROM party_merge WHERE party = ?1 OR into_party = ?1", arguments: [key])
             case "message":
-                try run(db, sql: "DELETE FROM threading_quote WHERE message = ?", arguments: [key])
+                // A quote entry naming the message names nothing once its id entry is gone.
                 if change.action == .delete { try run(db, sql: "DELETE FROM threading_message_id WHERE id = ?", arguments: [key]) }
-            case "thread":
-                guard change.action == .delete, let number = Int64(key) else { continue }
-                for table in ["threading_message_id", "threading_subject", "threading_quote", "threading_party"] {
-                    try run(db, sql: "DELETE FROM \(table) WHERE thread = ?", arguments: [number])
-                }
-            default: continue
+            default:
+                // A deleted thread's entries point at a number never handed out again: they name
+                // nothing, and the party's erasure removes them with the party.
+                continue
             }
         }
     }

@@ -50,6 +50,9 @@ public final class SQLiteSupportStore: SupportStore {
     let pool: DatabasePool
     private let options: Options
     let state: Mutex<SearchState>
+    /// The rows the last desk transaction decoded, and the file's data_version they were read at
+    /// (nil: none valid; a failed write or a write outside desk transactions clears it).
+    let rowCache = Mutex<(version: Int64?, cache: DeskRowCache)>((nil, DeskRowCache()))
 
     /// The search index of this process: nil until first used. `watermark` and `generations`
     /// are the stored ones it was loaded at (or last wrote); a checkpoint that finds them
@@ -86,7 +89,7 @@ public final class SQLiteSupportStore: SupportStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(options.busyTimeout)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536")
         }
         state = Mutex(SearchState())
         pool = try Self.openPool(path: path, configuration: configuration)
@@ -143,8 +146,22 @@ public final class SQLiteSupportStore: SupportStore {
         firstTicketNumber: UInt64, _ body: @escaping @Sendable (DeskTransaction) throws -> T
     ) async throws(StorageError) -> T {
         let result = try await indexWrite { db in
-            let records = SQLiteDeskRecords(db: db, search: self.searchHooks())
-            return try body(DeskTransaction(records: records, firstTicketNumber: firstTicketNumber))
+            // The rows the last transaction decoded stay valid while no other connection wrote
+            // the file (SQLite's data_version moves only for others' commits).
+            let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? -1
+            // Taken out (not copied), so the transaction changes it in place.
+            let transaction = DeskTransaction(
+                records: SQLiteDeskRecords(db: db, search: self.searchHooks()), firstTicketNumber: firstTicketNumber,
+                cache: self.rowCache.withLock { saved in
+                    let cache = saved.version == version ? saved.cache : DeskRowCache()
+                    saved = (nil, DeskRowCache())
+                    return cache
+                })
+            let result = try body(transaction)
+            try transaction.finish()
+            let kept = transaction.cache
+            self.rowCache.withLock { $0 = (version, kept) }
+            return result
         }
         try await checkpointIfDue()
         return result
@@ -319,7 +336,8 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     public func updateThread(_ thread: SupportThread, events: [NewSupportEvent]) async throws(StorageError) -> [Int64] {
-        try await indexWrite { db in
+        rowCache.withLock { $0 = (nil, DeskRowCache()) }
+        return try await indexWrite { db in
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM thread WHERE id = ?", arguments: [Int64(thread.id.rawValue)]) != nil else {
                 throw StorageError.notFound("thread \(thread.id)")
             }
@@ -693,8 +711,9 @@ public final class SQLiteSupportStore: SupportStore {
     func indexWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.write(body) } catch {
             // The transaction rolled back, but the loaded index may hold its entries: drop it
-            // (the next use reloads what the file holds).
+            // (the next use reloads what the file holds), and the decoded rows with it.
             state.withLock { $0 = SearchState() }
+            rowCache.withLock { $0 = (nil, DeskRowCache()) }
             if let error = error as? StorageError { throw error }
             throw .backend(String(describing: error))
         }

@@ -95,13 +95,14 @@ enum Schema {
 
                     -- The threading index. `party` is whose message wrote the entry (erasure removes
                     -- it with them); keys are fingerprints, so no subject or text is kept here.
+                    -- Entries are not indexed by thread: ticket numbers are never reused, so an
+                    -- entry left pointing at a deleted thread names nothing and every rule skips it.
                     CREATE TABLE threading_message_id (
                         id TEXT PRIMARY KEY,
                         thread INTEGER NOT NULL,
                         is_message INTEGER NOT NULL,
                         party TEXT
                     ) WITHOUT ROWID;
-                    CREATE INDEX threading_message_id_thread ON threading_message_id(thread);
                     CREATE INDEX threading_message_id_party ON threading_message_id(party);
                     CREATE TABLE threading_subject (
                         key_high INTEGER NOT NULL,
@@ -110,7 +111,6 @@ enum Schema {
                         party TEXT NOT NULL,
                         PRIMARY KEY (key_high, key_low)
                     ) WITHOUT ROWID;
-                    CREATE INDEX threading_subject_thread ON threading_subject(thread);
                     CREATE INDEX threading_subject_party ON threading_subject(party);
                     -- message NULL: messages of two threads start alike (the quote is ambiguous).
                     CREATE TABLE threading_quote (
@@ -121,14 +121,11 @@ enum Schema {
                         party TEXT NOT NULL,
                         PRIMARY KEY (key_high, key_low)
                     ) WITHOUT ROWID;
-                    CREATE INDEX threading_quote_thread ON threading_quote(thread);
                     CREATE INDEX threading_quote_party ON threading_quote(party);
-                    CREATE INDEX threading_quote_message ON threading_quote(message);
                     CREATE TABLE threading_party (
                         party TEXT PRIMARY KEY,
                         thread INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    CREATE INDEX threading_party_thread ON threading_party(thread);
 
                     -- Parties by contact point, and the identity graph's merges (party -> the record it resolves to).
                     CREATE TABLE party_contact (
@@ -171,5 +168,6 @@ enum Schema {
         for (message, thread) in messages {
             try transaction.reindex(message, storedIn: thread, configuration: ThreadingConfiguration())
         }
+        try transaction.finish()
     }
 }

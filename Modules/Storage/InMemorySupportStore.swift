@@ -63,7 +63,9 @@ public actor InMemorySupportStore: SupportStore {
     ) throws(StorageError) -> T {
         storage.begin()
         do {
-            let result = try body(DeskTransaction(records: storage, firstTicketNumber: firstTicketNumber))
+            let transaction = DeskTransaction(records: storage, firstTicketNumber: firstTicketNumber)
+            let result = try body(transaction)
+            try transaction.finish()
             storage.commit()
             return result
         } catch {

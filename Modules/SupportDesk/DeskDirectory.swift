@@ -69,8 +69,10 @@ public struct SingleBuyerDeskDirectory: DeskDirectory {
     public func mayView(_ person: PartyID, _ access: ConversationAccess, in transaction: DeskTransaction) throws(StorageError)
         -> Bool
     {
-        guard try transaction.party(person) != nil || person == access.owner else { return false }
-        return try transaction.samePerson(person, access.owner)
+        if person == access.owner { return true }
+        // Different records: one person only through a stored identity merge (and a stored party).
+        guard try transaction.samePerson(person, access.owner) else { return false }
+        return try transaction.party(person) != nil
     }
 
     public func viewers(of access: ConversationAccess, in transaction: DeskTransaction) throws(StorageError) -> [PartyID] {

@@ -55,6 +55,7 @@ struct DeskPropertyTests {
         var clock = Date(timeIntervalSince1970: 1_740_787_200)
         var sent: [String] = []
         var identityMerged = Set<PartyID>()
+        var quotes: [String: String] = [:]
         var merges: [PartyID] = []
         let rules = try PrivacyRules(policy: PrivacyPolicy(retention: [RetentionRule(category: .messages, afterMonths: 2, action: .delete)]))
 
@@ -65,7 +66,7 @@ struct DeskPropertyTests {
             let context = "seed \(Self.seed), step \(step), roll \(roll)"
             switch roll {
             case 0..<50:
-                let raw = Self.randomMail(&random, sent: &sent, tickets: tickets, at: clock)
+                let raw = Self.randomMail(&random, sent: &sent, tickets: tickets, at: clock, quotes: &quotes)
                 let (a, b) = (try await memory.ingest(raw, receivedAt: clock), try await sqlite.ingest(raw, receivedAt: clock))
                 #expect(Self.outcome(a) == Self.outcome(b), "\(context)")
                 try await Self.checkPlacement(b, sqlite, context)
@@ -197,7 +198,9 @@ struct DeskPropertyTests {
         return thread
     }
 
-    static func randomMail(_ random: inout SeededRandom, sent: inout [String], tickets: UInt64, at date: Date) -> RawMail {
+    static func randomMail(
+        _ random: inout SeededRandom, sent: inout [String], tickets: UInt64, at date: Date, quotes: inout [String: String]
+    ) -> RawMail {
         let customer = customers[random.below(customers.count)]
         let outbound = random.below(10) == 0
         var subject = subjects[random.below(subjects.count)]
@@ -219,9 +222,13 @@ struct DeskPropertyTests {
             Message-ID: <\(id)>
             """
         if let inReplyTo { text += "\nIn-Reply-To: <\(inReplyTo)>" }
-        let body = ["Hello, I have a question about order \(random.below(500)).", "Thanks for your help!",
-            "> On Monday you wrote:\n> Hello, I have a question about order \(random.below(500)).\n\nStill waiting."]
-        return mail(text + "\n\n" + body[random.below(body.count)])
+        // A reply without headers quotes the customer's last mail, as a client that drops them does.
+        let fresh = "Hello, this is \(customer) writing about order \(sent.count) and a parcel."
+        var body = [fresh, "Thanks for your help!"]
+        if let last = quotes[customer], inReplyTo == nil { body.append("On Monday \(customer) wrote:\n> \(last)\n\nStill waiting.") }
+        let chosen = body[random.below(body.count)]
+        if chosen == fresh, !outbound { quotes[customer] = fresh }
+        return mail(text + "\n\n" + chosen)
     }
 
     static func randomChat(_ random: inout SeededRandom, sent: inout [String], at date: Date) -> SupportMessage {

@@ -251,8 +251,9 @@ public enum ThreadingRules {
                 })
         }
 
-        // A message already stored: a duplicate delivery.
-        let ownEntry = try reader.messageID(ownID)
+        // A message already stored: a duplicate delivery. (An entry whose thread is gone names nothing.)
+        var ownEntry = try reader.messageID(ownID)
+        if let entry = ownEntry, try reader.thread(entry.thread) == nil { ownEntry = nil }
         if let ownEntry, ownEntry.isMessage {
             let thread = try reader.thread(ownEntry.thread)?.id ?? ownEntry.thread
             return ThreadingDecision(
@@ -280,11 +281,12 @@ public enum ThreadingRules {
         let references = message.headers.references.reversed().prefix(max(configuration.maxReferences, 0))
         for (isInReplyTo, id) in inReplyTo.map({ (true, $0) }) + references.map({ (false, $0) }) where id != ownID {
             hasReferences = true
-            guard let entry = try reader.messageID(id) else {
+            // An entry whose thread is gone (erased, or deleted by retention) names nothing:
+            // the id is held afresh, as if never seen.
+            guard let entry = try reader.messageID(id), var thread = try reader.thread(entry.thread) else {
                 if !unheld.contains(id) { unheld.append(id) }
                 continue
             }
-            guard var thread = try reader.thread(entry.thread) else { continue }
             if joined.contains(thread.id) || thread.id == chosen?.id { continue }
             guard mayJoin(thread) else {
                 notes.append("reference <\(id)> points to \(thread.id), which the sender may not see")
@@ -390,8 +392,11 @@ public enum ThreadingRules {
             case nil: quote = .insert(key)
             case .ambiguous: quote = nil
             case .message(let earlier):
-                let earlierThread = try reader.messageID(earlier.rawValue).flatMap { try reader.thread($0.thread)?.id }
-                if let earlierThread, earlierThread != thread, !joined.contains(earlierThread) { quote = .markAmbiguous(key) }
+                if let earlierThread = try reader.messageID(earlier.rawValue).flatMap({ try reader.thread($0.thread)?.id }) {
+                    if earlierThread != thread, !joined.contains(earlierThread) { quote = .markAmbiguous(key) }
+                } else {
+                    quote = .insert(key)  // the message it named is gone
+                }
             }
         }
         let indexesSubject = party != nil && rule != .channelContinuation && rule != .subject

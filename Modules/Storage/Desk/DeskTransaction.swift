@@ -2,6 +2,22 @@ import Conversation
 import CustomerModel
 import Foundation
 
+/// Rows a ``DeskTransaction`` decoded, by key (nil: known to be absent).
+public struct DeskRowCache: Sendable {
+    /// Past this many rows a transaction starts with an empty cache.
+    public static let limit = 200_000
+
+    var threads: [ThreadID: SupportThread?] = [:]
+    var parties: [PartyID: StoredParty?] = [:]
+    var mergedParties: [PartyID: PartyID?] = [:]
+
+    /// An empty cache.
+    public init() {}
+
+    /// Rows held.
+    public var count: Int { threads.count + parties.count + mergedParties.count }
+}
+
 /// A message as one desk transaction recorded it.
 public struct RecordedMessage: Hashable, Sendable {
     /// Where threading put it, and why.
@@ -25,14 +41,77 @@ public final class DeskTransaction: ThreadingIndexReader {
     /// The ticket number a store that never handed one out starts at.
     public let firstTicketNumber: UInt64
 
-    /// A transaction over a backend's rows (backends create it; desks receive it).
-    public init(records: any DeskRecords, firstTicketNumber: UInt64) {
+    /// A transaction over a backend's rows (backends create it; desks receive it). `cache` holds
+    /// rows decoded by earlier transactions: only pass one when nothing else wrote since.
+    public init(records: any DeskRecords, firstTicketNumber: UInt64, cache: DeskRowCache = DeskRowCache()) {
         self.records = records
         self.firstTicketNumber = max(firstTicketNumber, 1)
+        self.cache = cache.count > DeskRowCache.limit ? DeskRowCache() : cache
     }
 
     /// The owner of threads no party owns (mail from unknown senders in a B2B desk).
     public static let unowned = PartyID("unknown")
+
+    /// Decoded rows: a batch reads the same threads and parties again and again. A store may
+    /// hand the cache of its last transaction to the next one while nobody else wrote the file.
+    public private(set) var cache: DeskRowCache
+    /// Threads changed in this transaction: written once each, by ``finish()``.
+    private var dirtyThreads: Set<ThreadID> = []
+
+    private var threads: [ThreadID: SupportThread?] {
+        get { cache.threads }
+        _modify { yield &cache.threads }
+    }
+
+    private var parties: [PartyID: StoredParty?] {
+        get { cache.parties }
+        _modify { yield &cache.parties }
+    }
+
+    private var mergedParties: [PartyID: PartyID?] {
+        get { cache.mergedParties }
+        _modify { yield &cache.mergedParties }
+    }
+
+    private func loadMergedParty(of party: PartyID) throws(StorageError) -> PartyID? {
+        if let cached = mergedParties[party] { return cached }
+        let merged = try records.mergedParty(of: party)
+        mergedParties[party] = .some(merged)
+        return merged
+    }
+
+    private func storeMergedParty(of party: PartyID, into primary: PartyID?) throws(StorageError) {
+        try records.putMergedParty(of: party, into: primary)
+        mergedParties[party] = .some(primary)
+    }
+
+    private func loadThread(_ id: ThreadID) throws(StorageError) -> SupportThread? {
+        if let cached = threads[id] { return cached }
+        let thread = try records.thread(id)
+        threads[id] = .some(thread)
+        return thread
+    }
+
+    private func storeThread(_ thread: SupportThread) throws(StorageError) {
+        threads[thread.id] = .some(thread)
+        dirtyThreads.insert(thread.id)
+    }
+
+    private func loadParty(_ id: PartyID) throws(StorageError) -> StoredParty? {
+        if let cached = parties[id] { return cached }
+        let party = try records.party(id)
+        parties[id] = .some(party)
+        return party
+    }
+
+    /// Writes what the transaction changed and still holds (the threads); the store calls it
+    /// when the transaction's body returns, before it commits.
+    public func finish() throws(StorageError) {
+        for id in dirtyThreads.sorted() {
+            if let thread = threads[id] ?? nil { try records.saveThread(thread) }
+        }
+        dirtyThreads.removeAll()
+    }
 
     // MARK: ThreadingIndexReader
 
@@ -57,13 +136,13 @@ public final class DeskTransaction: ThreadingIndexReader {
 
     /// The thread an id leads to now: itself, or the thread it was merged into (followed).
     public func currentThread(_ id: ThreadID) throws(StorageError) -> SupportThread? {
-        var current = try records.thread(id)
+        var current = try loadThread(id)
         var hops = 0
         while let thread = current, let next = thread.mergedInto {
             hops += 1
             // A cycle cannot be written (a merge target is always live); a damaged file could hold one.
             guard hops < 1_000 else { throw .corrupt("thread \(id) leads through a cycle of merges") }
-            current = try records.thread(next)
+            current = try loadThread(next)
         }
         return current
     }
@@ -71,7 +150,7 @@ public final class DeskTransaction: ThreadingIndexReader {
     // MARK: Parties and identity
 
     /// A stored party.
-    public func party(_ id: PartyID) throws(StorageError) -> StoredParty? { try records.party(id) }
+    public func party(_ id: PartyID) throws(StorageError) -> StoredParty? { try loadParty(id) }
 
     /// The party a contact point belongs to, after identity merges.
     public func party(holding point: ContactPoint) throws(StorageError) -> PartyID? {
@@ -80,13 +159,16 @@ public final class DeskTransaction: ThreadingIndexReader {
     }
 
     /// Stores a party (a new customer, an account, a stakeholder) and indexes its contact points.
-    public func saveParty(_ party: StoredParty) throws(StorageError) { try records.saveParty(party) }
+    public func saveParty(_ party: StoredParty) throws(StorageError) {
+        try records.saveParty(party)
+        parties[party.id] = .some(party)
+    }
 
     /// The record a party resolves to after identity merges (itself when not merged).
     public func primaryParty(of party: PartyID) throws(StorageError) -> PartyID {
         var current = party
         var hops = 0
-        while let next = try records.mergedParty(of: current) {
+        while let next = try loadMergedParty(of: current) {
             hops += 1
             guard hops < 1_000 else { throw .corrupt("party \(party) leads through a cycle of identity merges") }
             current = next
@@ -108,12 +190,12 @@ public final class DeskTransaction: ThreadingIndexReader {
     public func mergeIdentity(_ merged: PartyID, into: PartyID, agent: AgentID, reason: String, at date: Date)
         throws(StorageError) -> [Int64]
     {
-        guard let a = try records.party(merged) else { throw .notFound("party \(merged)") }
-        guard let b = try records.party(into) else { throw .notFound("party \(into)") }
+        guard let a = try loadParty(merged) else { throw .notFound("party \(merged)") }
+        guard let b = try loadParty(into) else { throw .notFound("party \(into)") }
         guard a.accountID == b.accountID else { throw .refused("\(merged) and \(into) belong to different accounts") }
         guard try !samePerson(merged, into) else { throw .refused("\(merged) and \(into) are one already") }
-        guard try records.mergedParty(of: merged) == nil else { throw .refused("\(merged) is merged into another record") }
-        try records.putMergedParty(of: merged, into: into)
+        guard try loadMergedParty(of: merged) == nil else { throw .refused("\(merged) is merged into another record") }
+        try storeMergedParty(of: merged, into: into)
         return try records.appendEvents([
             NewSupportEvent(at: date, party: into, kind: .identityMerged(merged, into: into, agent: agent, reason: reason))
         ])
@@ -123,8 +205,8 @@ public final class DeskTransaction: ThreadingIndexReader {
     ///
     /// - Throws: ``StorageError/refused(_:)`` when `merged` is not merged.
     public func undoIdentityMerge(_ merged: PartyID, agent: AgentID, at date: Date) throws(StorageError) -> [Int64] {
-        guard let into = try records.mergedParty(of: merged) else { throw .refused("\(merged) is not merged") }
-        try records.putMergedParty(of: merged, into: nil)
+        guard let into = try loadMergedParty(of: merged) else { throw .refused("\(merged) is not merged") }
+        try storeMergedParty(of: merged, into: nil)
         return try records.appendEvents([
             NewSupportEvent(at: date, party: into, kind: .identityUnmerged(merged, from: into, agent: agent))
         ])
@@ -138,13 +220,13 @@ public final class DeskTransaction: ThreadingIndexReader {
     public func moveStakeholder(_ id: PartyID, to account: PartyID, agent: AgentID, at date: Date) throws(StorageError)
         -> [Int64]
     {
-        guard case .stakeholder(var stakeholder)? = try records.party(id) else { throw .notFound("stakeholder \(id)") }
-        guard case .account? = try records.party(account) else { throw .notFound("account \(account)") }
+        guard case .stakeholder(var stakeholder)? = try loadParty(id) else { throw .notFound("stakeholder \(id)") }
+        guard case .account? = try loadParty(account) else { throw .notFound("account \(account)") }
         guard stakeholder.accountID != account else { throw .refused("\(id) is in \(account) already") }
-        guard try records.mergedParty(of: id) == nil else { throw .refused("\(id) is merged with another record") }
+        guard try loadMergedParty(of: id) == nil else { throw .refused("\(id) is merged with another record") }
         let from = stakeholder.accountID
         stakeholder.accountID = account
-        try records.saveParty(.stakeholder(stakeholder))
+        try saveParty(.stakeholder(stakeholder))
         return try records.appendEvents([
             NewSupportEvent(at: date, party: id, kind: .stakeholderMoved(id, from: from, to: account, agent: agent))
         ])
@@ -191,7 +273,7 @@ public final class DeskTransaction: ThreadingIndexReader {
             thread.participants.formUnion(other.participants)
             thread.lastMessageAt = max(thread.lastActivity, other.lastActivity)
             other.mergedInto = thread.id
-            try records.saveThread(other)
+            try storeThread(other)
             events.append(NewSupportEvent(
                 at: message.sentAt, thread: thread.id, party: owner, kind: .joinedByThreading(other.id, into: thread.id)))
         }
@@ -218,7 +300,7 @@ public final class DeskTransaction: ThreadingIndexReader {
         // The thread's projection and the message's events.
         Self.advance(&thread, with: message, events: &events)
         try records.insertMessage(message, thread: thread.id, account: account)
-        try records.saveThread(thread)
+        try storeThread(thread)
         let sequences = try records.appendEvents(events)
         return RecordedMessage(assignment: decision.assignment, thread: thread, events: sequences)
     }
@@ -230,8 +312,8 @@ public final class DeskTransaction: ThreadingIndexReader {
     /// - Throws: ``StorageError/placementRefused(message:thread:reason:)``.
     public func store(_ record: IngestRecord) throws(StorageError) -> IngestOutcome {
         if let existing = try records.messageThread(record.message.id) { return .duplicate(existingThread: existing) }
-        for party in record.parties { try records.saveParty(party) }
-        let stored = try records.thread(record.thread.id)
+        for party in record.parties { try saveParty(party) }
+        let stored = try loadThread(record.thread.id)
         try checkPlacement(record.message, in: stored ?? record.thread, opened: stored == nil)
         if try nextTicket() <= record.thread.id.rawValue { try records.putNextTicketNumber(record.thread.id.rawValue + 1) }
         let ownID = record.message.headers.messageID ?? record.message.id.rawValue
@@ -239,7 +321,7 @@ public final class DeskTransaction: ThreadingIndexReader {
             ownID, IndexedMessageID(thread: record.thread.id, isMessage: true), party: record.message.party)
         if let party = record.message.party { try records.putLatestThread(record.thread.id, of: party) }
         try records.insertMessage(record.message, thread: record.thread.id, account: record.account)
-        try records.saveThread(record.thread)
+        try storeThread(record.thread)
         return .stored(events: try records.appendEvents(record.events))
     }
 
@@ -274,7 +356,7 @@ public final class DeskTransaction: ThreadingIndexReader {
         }
         if stored.lastMessageAt.map({ $0 < message.sentAt }) ?? true {
             stored.lastMessageAt = message.sentAt
-            try records.saveThread(stored)
+            try storeThread(stored)
         }
         if try nextTicket() <= stored.id.rawValue { try records.putNextTicketNumber(stored.id.rawValue + 1) }
     }
@@ -296,7 +378,7 @@ public final class DeskTransaction: ThreadingIndexReader {
         case (_?, nil): throw refuse("the message has no party")
         }
         guard !opened, message.direction == .inbound, let owner, let person = message.person, person != message.party,
-            case .account? = try records.party(owner)
+            case .account? = try loadParty(owner)
         else { return }
         guard try accountMayView(person, thread.access) else {
             throw refuse("the account's sharing setting does not let \(person) see the thread")
@@ -306,8 +388,8 @@ public final class DeskTransaction: ThreadingIndexReader {
     /// Whether a B2B stakeholder may see an account's thread: ``AccountDirectory``'s rule over
     /// the stored account and stakeholder (false when either is not stored, or they do not belong together).
     public func accountMayView(_ person: PartyID, _ access: ConversationAccess) throws(StorageError) -> Bool {
-        guard case .account(let account)? = try records.party(access.owner),
-            case .stakeholder(let stakeholder)? = try records.party(try primaryParty(of: person)),
+        guard case .account(let account)? = try loadParty(access.owner),
+            case .stakeholder(let stakeholder)? = try loadParty(try primaryParty(of: person)),
             stakeholder.accountID == account.id
         else { return false }
         var directory = AccountDirectory()
@@ -368,8 +450,8 @@ public final class DeskTransaction: ThreadingIndexReader {
     /// - Throws: ``StorageError/notFound(_:)``; ``StorageError/refused(_:)`` across owners or
     ///   when the two are one thread already.
     public func merge(_ merged: ThreadID, into: ThreadID, agent: AgentID, at date: Date) throws(StorageError) -> [Int64] {
-        guard var source = try records.thread(merged), source.mergedInto == nil else {
-            throw try records.thread(merged) == nil ? .notFound("thread \(merged)") : .refused("\(merged) is merged already")
+        guard var source = try loadThread(merged), source.mergedInto == nil else {
+            throw try loadThread(merged) == nil ? .notFound("thread \(merged)") : .refused("\(merged) is merged already")
         }
         guard var target = try currentThread(into) else { throw .notFound("thread \(into)") }
         guard target.id != source.id else { throw .refused("\(merged) and \(into) are one thread") }
@@ -382,8 +464,8 @@ public final class DeskTransaction: ThreadingIndexReader {
         target.updatedAt = max(target.updatedAt, date)
         source.mergedInto = target.id
         source.messageIDs = moved
-        try records.saveThread(source)
-        try records.saveThread(target)
+        try storeThread(source)
+        try storeThread(target)
         return try records.appendEvents([
             NewSupportEvent(at: date, thread: target.id, party: target.owner, kind: .merged(source.id, into: target.id, agent: agent))
         ])
@@ -393,7 +475,7 @@ public final class DeskTransaction: ThreadingIndexReader {
     ///
     /// - Throws: ``StorageError/refused(_:)`` when `merged` is not merged.
     public func undoMerge(_ merged: ThreadID, agent: AgentID, at date: Date) throws(StorageError) -> [Int64] {
-        guard var source = try records.thread(merged), let into = source.mergedInto else {
+        guard var source = try loadThread(merged), let into = source.mergedInto else {
             throw .refused("\(merged) is not merged")
         }
         guard var target = try currentThread(into) else { throw .notFound("thread \(into)") }
@@ -403,8 +485,8 @@ public final class DeskTransaction: ThreadingIndexReader {
         target.messageIDs.removeAll { returned.contains($0) }
         source.messageIDs = back
         source.mergedInto = nil
-        try records.saveThread(source)
-        try records.saveThread(target)
+        try storeThread(source)
+        try storeThread(target)
         return try records.appendEvents([
             NewSupportEvent(at: date, thread: source.id, party: source.owner, kind: .unmerged(source.id, from: target.id, agent: agent))
         ])
@@ -419,7 +501,7 @@ public final class DeskTransaction: ThreadingIndexReader {
     public func split(_ messages: [MessageID], from thread: ThreadID, agent: AgentID, at date: Date) throws(StorageError)
         -> (thread: ThreadID, events: [Int64])
     {
-        guard var source = try records.thread(thread), source.mergedInto == nil else { throw .notFound("thread \(thread)") }
+        guard var source = try loadThread(thread), source.mergedInto == nil else { throw .notFound("thread \(thread)") }
         let moving = Set(messages)
         guard !moving.isEmpty, moving.count < source.messageIDs.count else {
             throw .refused("a split moves some but not all of \(thread)'s messages")
@@ -436,8 +518,8 @@ public final class DeskTransaction: ThreadingIndexReader {
         target.splitFrom = ThreadSplitOrigin(thread: source.id, messages: moved)
         try records.moveMessages(moved, to: target.id)
         source.messageIDs.removeAll { moving.contains($0) }
-        try records.saveThread(source)
-        try records.saveThread(target)
+        try storeThread(source)
+        try storeThread(target)
         let events = try records.appendEvents([
             NewSupportEvent(at: date, thread: target.id, party: source.owner, kind: .threadOpened(target.id)),
             NewSupportEvent(
@@ -452,7 +534,7 @@ public final class DeskTransaction: ThreadingIndexReader {
     ///
     /// - Throws: ``StorageError/refused(_:)`` when `thread` is not a split thread (or was undone).
     public func undoSplit(_ thread: ThreadID, agent: AgentID, at date: Date) throws(StorageError) -> [Int64] {
-        guard var split = try records.thread(thread), let origin = split.splitFrom, split.mergedInto == nil else {
+        guard var split = try loadThread(thread), let origin = split.splitFrom, split.mergedInto == nil else {
             throw .refused("\(thread) is not a split thread")
         }
         guard var source = try currentThread(origin.thread) else { throw .notFound("thread \(origin.thread)") }
@@ -463,8 +545,8 @@ public final class DeskTransaction: ThreadingIndexReader {
         source.messageIDs.append(contentsOf: back)
         split.splitFrom = nil
         if split.messageIDs.isEmpty { split.mergedInto = source.id }
-        try records.saveThread(split)
-        try records.saveThread(source)
+        try storeThread(split)
+        try storeThread(source)
         return try records.appendEvents([
             NewSupportEvent(at: date, thread: source.id, party: source.owner, kind: .unsplit(from: source.id, to: split.id, agent: agent))
         ])
@@ -509,7 +591,7 @@ public final class DeskTransaction: ThreadingIndexReader {
         }
         guard !events.isEmpty else { return [] }
         thread.updatedAt = max(thread.updatedAt, date)
-        try records.saveThread(thread)
+        try storeThread(thread)
         return try records.appendEvents(events)
     }
 }
