@@ -227,32 +227,26 @@ extension InMemorySupportStore {
         _ = appendEvents(erasure)
     }
 
-    /// Removes the threading-index entries of erased records: everything a deleted or
-    /// anonymised party's messages wrote, a deleted message's id and quote, a deleted thread's entries.
+    /// Removes the threading-index and identity entries of erased records, as SQLite does:
+    /// everything a deleted or anonymised party's messages wrote, and a deleted message's id.
+    /// (A deleted thread's entries point at a number never handed out again: they name nothing.)
     private func removeIndexEntries(of changes: [PersonalDataChange]) {
         var parties = Set<PartyID>()
         var messages = Set<String>()
-        var threads = Set<ThreadID>()
         for change in changes {
             guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
             switch kind {
             case "party": parties.insert(PartyID(key))
-            case "message": messages.insert(key)
-            case "thread": if change.action == .delete, let number = UInt64(key) { threads.insert(ThreadID(number)) }
+            case "message": if change.action == .delete { messages.insert(key) }
             default: break
             }
         }
         state.messageIDIndex = state.messageIDIndex.filter { id, value in
-            !(value.party.map(parties.contains) ?? false) && !threads.contains(value.entry.thread)
-                && !(messages.contains(id) && changes.contains { $0.recordID == PersonalRecordID.message(MessageID(id)) && $0.action == .delete })
+            !(value.party.map(parties.contains) ?? false) && !messages.contains(id)
         }
-        state.subjectIndex = state.subjectIndex.filter { !parties.contains($0.value.party) && !threads.contains($0.value.thread) }
-        state.quoteIndex = state.quoteIndex.filter { _, value in
-            if parties.contains(value.party) || threads.contains(value.thread) { return false }
-            if case .message(let id) = value.quote, messages.contains(id.rawValue) { return false }
-            return true
-        }
-        state.latestThread = state.latestThread.filter { !parties.contains($0.key) && !threads.contains($0.value) }
+        state.subjectIndex = state.subjectIndex.filter { !parties.contains($0.value.party) }
+        state.quoteIndex = state.quoteIndex.filter { !parties.contains($0.value.party) }
+        state.latestThread = state.latestThread.filter { !parties.contains($0.key) }
         state.contacts = state.contacts.filter { !parties.contains($0.value) }
         state.mergedParties = state.mergedParties.filter { !parties.contains($0.key) && !parties.contains($0.value) }
     }
