@@ -43,7 +43,11 @@ let package = Package(
             path: "Sources/SupportWorkload"
         ),
         // Writes the workload as JSON Lines for the Python peers in scripts/.
-        .executableTarget(name: "export-workload", dependencies: ["SupportWorkload"], path: "Sources/export-workload"),
+        // With --score-store it threads the workload through the desk over a SQLite store.
+        .executableTarget(
+            name: "export-workload",
+            dependencies: ["SupportWorkload"] + ["CustomerModel", "Storage", "SQLiteStorage", "SupportDesk"].map { .product(name: $0, package: supportKit) },
+            path: "Sources/export-workload"),
         suite("IdentityResolution", ["CustomerModel"]),
         suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
         suite("SLAEvaluation", ["CustomerModel", "Policy"]),
@@ -61,6 +65,8 @@ let package = Package(
         // SupportKit's per-query p50/p99 on the same workload (docs/benchmarks.md).
         .executableTarget(name: "search-latency", dependencies: ["SearchWorkload"], path: "Sources/search-latency"),
         suite("Search", ["Storage", "SQLiteStorage"], extra: ["SearchWorkload"]),
+        // The desk over SQLite: bulk ingest and one mail into a store (the system-of-record path).
+        suite("DeskIngest", ["Conversation", "Storage", "SQLiteStorage", "SupportDesk"], extra: ["SupportWorkload"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,5 +34,19 @@ for message in sv-1@mail.example.se en-1@mail.example.com; do
   $desk articles suggest "$message" --store "$store" --limit 2
 done
 echo
+echo "== an agent's acts, each one transaction with its events (the store is the system of record)"
+$desk ticket update 1001 --status solved --assignee agent-7 --tag returns --store "$store" --agent agent-7
+$desk ticket split 1001 sv-2@mail.example.se --store "$store" --agent agent-7
+$desk ticket unsplit 1008 --store "$store" --agent agent-7
+$desk ticket show 1001 --store "$store"
+$desk events --store "$store" | tail -4
+echo
 echo "== account-desk demo: the B2B desk (Examples/data/b2b.mbox, accounts and sharing in Examples/data/accounts.json)"
 .build/debug/account-desk demo
+b2b="$(dirname "$store")/account-desk.sqlite"
+echo
+echo "== account-desk ingest --store, then a stakeholder moves to another account"
+.build/debug/account-desk ingest Examples/data/b2b.mbox --accounts Examples/data/accounts.json --store "$b2b" \
+  --desk-address b2b@shop.example --first-ticket 2001
+.build/debug/account-desk stakeholder move s-per --to acct-nordic --store "$b2b" --agent agent-7
+.build/debug/account-desk thread Examples/data/b2b.mbox --accounts Examples/data/accounts.json --store "$b2b" | tail -6

@@ -142,9 +142,12 @@ public struct SupportMailWorkload: Sendable {
         formatter.timeZone = TimeZone(secondsFromGMT: 3_600)
         formatter.dateFormat = "EEE, d MMM yyyy HH:mm:ss Z"
         for (index, message) in messages.enumerated() {
-            let from = message.direction == .outbound ? "Shop Support <support@shop.example>" : "\(message.party?.rawValue ?? "x") <\(message.party?.rawValue ?? "x")@customer.example>"
+            // The desk's replies go to the customer (a desk reads its own mail's customer from To:).
+            let customer = "\(message.party?.rawValue ?? "x") <\(message.party?.rawValue ?? "x")@customer.example>"
+            let desk = "Shop Support <support@shop.example>"
+            let (from, to) = message.direction == .outbound ? (desk, customer) : (customer, desk)
             var text = "From sender@example \(formatter.string(from: message.sentAt))\n"
-            text += "From: \(from)\nTo: support@shop.example\nDate: \(formatter.string(from: message.sentAt))\n"
+            text += "From: \(from)\nTo: \(to)\nDate: \(formatter.string(from: message.sentAt))\n"
             text += "Message-ID: <\(message.id.rawValue)>\n"
             if !message.headers.inReplyTo.isEmpty { text += "In-Reply-To: <\(message.headers.inReplyTo[0])>\n" }
             if !message.headers.references.isEmpty {

@@ -1,11 +1,18 @@
 import Conversation
+import CustomerModel
 import Foundation
+import SQLiteStorage
+import Storage
+import SupportDesk
 import SupportWorkload
 
 // Writes the threading workload as JSON Lines for the Python JWZ baseline:
 //   swift run -c release export-workload 1000000 > /tmp/threads-1M.jsonl
 // or, with --score, threads it and prints exact quality and throughput figures:
 //   swift run -c release export-workload 1000000 --score
+// or, with --score-store, threads it through the desk over a SQLite store (the system-of-record
+// path: ThreadingRules over the stored index, 5,000 messages per transaction) and scores that:
+//   swift run -c release export-workload 100000 --score-store
 // or, with --parse, splits and parses it as an mbox and prints MB/s:
 //   swift run -c release export-workload 100000 --parse
 // or, with --mbox FILE, writes that mbox (for shop-desk ingest at scale):
@@ -22,6 +29,35 @@ if CommandLine.arguments.contains("--score") {
     let score = PairwiseScore(predicted: engine.assignments, truth: workload.truth)
     print(String(format: "HelpdeskThreading: %d messages in %.3f s = %.0fk msg/s; %d bytes/message; precision %.5f recall %.5f F1 %.5f",
         count, seconds, Double(count) / seconds / 1000, engine.approximateByteCount / count, score.precision, score.recall, score.f1))
+    exit(0)
+}
+if CommandLine.arguments.contains("--score-store") {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("score-store-\(getpid()).sqlite").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    do {
+        let store = try SQLiteSupportStore(path: path)
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory())
+        try await desk.save(workload.customers.map { .customer(Customer(id: $0, profile: PartyProfile(displayName: $0.rawValue))) })
+        try await store.loadSearchIndex()
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            var start = 0
+            while start < workload.messages.count {
+                _ = try await desk.ingest(Array(workload.messages[start..<min(start + 5_000, workload.messages.count)]))
+                start += 5_000
+            }
+        }
+        var predicted: [ThreadID] = []
+        for message in workload.messages { predicted.append(try await store.message(message.id)?.thread ?? ThreadID(0)) }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let score = PairwiseScore(predicted: predicted, truth: workload.truth)
+        print(String(format: "Desk over SQLite: %d messages in %.3f s = %.1fk msg/s; precision %.5f recall %.5f F1 %.5f",
+            count, seconds, Double(count) / seconds / 1000, score.precision, score.recall, score.f1))
+        try await store.close()
+    } catch {
+        FileHandle.standardError.write(Data("export-workload: \(error)\n".utf8))
+        exit(1)
+    }
     exit(0)
 }
 if let flag = CommandLine.arguments.firstIndex(of: "--mbox"), flag + 1 < CommandLine.arguments.count {
