@@ -176,6 +176,7 @@ struct AccountThreadCommand: AsyncParsableCommand {
                         complain("skipped \(error)")
                         continue
                     case .duplicate(let id, let thread):
+                        if !threads.contains(thread) { threads.append(thread) }
                         line = ["message_id": id.rawValue, "thread": String(thread.rawValue), "rule": "known_message_id",
                             "evidence": ThreadingEvidence.duplicate(messageID: id.rawValue).description]
                     case .stored(let intake):
