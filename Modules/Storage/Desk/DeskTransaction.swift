@@ -279,22 +279,7 @@ public final class DeskTransaction: ThreadingIndexReader {
         }
         try checkPlacement(message, in: thread, opened: changes.opensThread)
 
-        // The index.
-        let party = message.party
-        try records.putMessageIDEntry(changes.messageID, IndexedMessageID(thread: thread.id, isMessage: true), party: party)
-        for id in changes.heldReferences {
-            try records.putMessageIDEntry(id, IndexedMessageID(thread: thread.id, isMessage: false), party: party)
-        }
-        if let party {
-            for key in changes.subjectKeys { try records.putSubject(key, thread: thread.id, party: party) }
-            switch changes.quote {
-            case .insert(let key)?:
-                try records.putQuote(key, .message(MessageID(changes.messageID)), thread: thread.id, party: party)
-            case .markAmbiguous(let key)?: try records.putQuote(key, .ambiguous, thread: thread.id, party: party)
-            case nil: break
-            }
-        }
-        if let latest = changes.latestOfParty { try records.putLatestThread(thread.id, of: latest) }
+        try writeIndex(changes, thread: thread.id, party: message.party)
         if let participant = changes.participant { thread.participants.insert(participant) }
 
         // The thread's projection and the message's events.
@@ -338,27 +323,31 @@ public final class DeskTransaction: ThreadingIndexReader {
                 viewer == .person(access.owner)
             }
         } catch let error as StorageError { throw error } catch { throw .backend(String(describing: error)) }
-        guard var changes = decision.changes, var stored = try currentThread(thread) else { return }
-        changes.thread = stored.id
-        let party = message.party
-        try records.putMessageIDEntry(changes.messageID, IndexedMessageID(thread: stored.id, isMessage: true), party: party)
-        for id in changes.heldReferences {
-            try records.putMessageIDEntry(id, IndexedMessageID(thread: stored.id, isMessage: false), party: party)
-        }
-        if let party {
-            for key in changes.subjectKeys { try records.putSubject(key, thread: stored.id, party: party) }
-            switch changes.quote {
-            case .insert(let key)?: try records.putQuote(key, .message(MessageID(changes.messageID)), thread: stored.id, party: party)
-            case .markAmbiguous(let key)?: try records.putQuote(key, .ambiguous, thread: stored.id, party: party)
-            case nil: break
-            }
-            try records.putLatestThread(stored.id, of: party)
-        }
+        guard let changes = decision.changes, var stored = try currentThread(thread) else { return }
+        try writeIndex(changes, thread: stored.id, party: message.party)
         if stored.lastMessageAt.map({ $0 < message.sentAt }) ?? true {
             stored.lastMessageAt = message.sentAt
             try storeThread(stored)
         }
         if try nextTicket() <= stored.id.rawValue { try records.putNextTicketNumber(stored.id.rawValue + 1) }
+    }
+
+    /// Writes a decision's index changes for a message of `party` that went to `thread`: its
+    /// own id, the ids it held, its subject and quote keys, its party's latest thread.
+    private func writeIndex(_ changes: ThreadingIndexChanges, thread: ThreadID, party: PartyID?) throws(StorageError) {
+        try records.putMessageIDEntry(changes.messageID, IndexedMessageID(thread: thread, isMessage: true), party: party)
+        for id in changes.heldReferences {
+            try records.putMessageIDEntry(id, IndexedMessageID(thread: thread, isMessage: false), party: party)
+        }
+        if let party {
+            for key in changes.subjectKeys { try records.putSubject(key, thread: thread, party: party) }
+            switch changes.quote {
+            case .insert(let key)?: try records.putQuote(key, .message(MessageID(changes.messageID)), thread: thread, party: party)
+            case .markAmbiguous(let key)?: try records.putQuote(key, .ambiguous, thread: thread, party: party)
+            case nil: break
+            }
+        }
+        if let latest = changes.latestOfParty { try records.putLatestThread(thread, of: latest) }
     }
 
     /// The owner check at the write: a message joins a thread only when its party is the
