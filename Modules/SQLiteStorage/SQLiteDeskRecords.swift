@@ -8,12 +8,11 @@ import Storage
 /// writer, across processes too). Every statement is compiled once per connection.
 final class SQLiteDeskRecords: DeskRecords {
     let db: Database
-    /// The store's search index, when loaded (nil in migrations).
-    private let search: SQLiteSupportStore.SearchHooks?
 
-    init(db: Database, search: SQLiteSupportStore.SearchHooks?) {
+    /// Records over `db`, inside its write transaction. Messages stored here are indexed for
+    /// search when the transaction finishes (``SQLiteSearchSegments/indexPending(_:analyzers:)``).
+    init(db: Database) {
         self.db = db
-        self.search = search
     }
 
     /// Runs a GRDB call, mapping its errors (a `StorageError` thrown inside passes through).
@@ -47,7 +46,6 @@ final class SQLiteDeskRecords: DeskRecords {
 
     func saveThread(_ thread: SupportThread) throws(StorageError) {
         try sql { try SQLiteSupportStore.save(thread, db) }
-        search?.setStatus(thread.status, thread.id)
     }
 
     func messageThread(_ id: MessageID) throws(StorageError) -> ThreadID? {
@@ -60,9 +58,7 @@ final class SQLiteDeskRecords: DeskRecords {
         stored.subject = ""
         stored.text = ""
         let body = try sql { try SQLiteSupportStore.encode(stored) }
-        // A loaded index analyzes the message now; otherwise the length is -1 until the index
-        // analyzes the row (it reads every row above its watermark when it loads).
-        let analyzed = search?.analyze(SearchDocument(message: message, thread: thread, account: account))
+        // search_length is no longer read (v3: the segments' statistics carry BM25's lengths).
         try run(
             """
             INSERT INTO message (id, thread, party, person, account, sent_at, language, channel, search_length, subject, text, body, received_at)
@@ -71,9 +67,8 @@ final class SQLiteDeskRecords: DeskRecords {
             [
                 message.id.rawValue, Int64(thread.rawValue), message.party?.rawValue, message.person?.rawValue,
                 account?.rawValue, message.sentAt.timeIntervalSince1970, message.language, message.channel.searchName,
-                analyzed?.length ?? -1, message.subject, message.text, body, message.receivedAt.timeIntervalSince1970,
+                -1, message.subject, message.text, body, message.receivedAt.timeIntervalSince1970,
             ])
-        if let analyzed { search?.add(analyzed, db.lastInsertedRowID) }
     }
 
     func moveMessages(_ ids: [MessageID], to thread: ThreadID) throws(StorageError) {
@@ -81,7 +76,6 @@ final class SQLiteDeskRecords: DeskRecords {
             try run("UPDATE message SET thread = ? WHERE id = ?", [Int64(thread.rawValue), id.rawValue])
             try run("UPDATE threading_message_id SET thread = ? WHERE id = ? AND is_message = 1", [Int64(thread.rawValue), id.rawValue])
         }
-        search?.move(ids, thread)
     }
 
     // MARK: The threading index

@@ -13,17 +13,23 @@ extension SQLiteSupportStore {
         try await read { db in try Self.personalRecords(db, of: nil).filter { $0.lastActivityAt < date } }
     }
 
-    /// Applies the changes in one transaction, removes the messages from the search index and
-    /// rewrites its posting lists in the same transaction, then checkpoints the write-ahead log
+    /// Applies the changes in one transaction, removes the messages from every search segment
+    /// that lists them in the same transaction, then checkpoints the write-ahead log
     /// into the file and truncates it. With `secure_delete` on, SQLite zeroes deleted cells and
     /// freed pages, so no byte of the removed text stays in the file or the log.
     public func apply(_ changes: [PersonalDataChange]) async throws(StorageError) {
         rowCache.withLock { $0 = (nil, DeskRowCache()) }
         try await indexWrite { db in
             for change in changes where try !Self.exists(change.recordID, db) { throw StorageError.notFound(change.recordID) }
-            // The index must hold every row before rows go, so that it can drop their terms.
-            try self.refreshSearch(db)
-            var unindexed: [String] = []
+            // Postings go first: finding a message's (segment, term) rows re-analyzes its text.
+            var unindexed: [Int64] = []
+            for change in changes {
+                guard let (kind, key) = PersonalRecordID.parse(change.recordID), kind == "message",
+                    let doc = try Int64.fetchOne(db, sql: "SELECT doc FROM message WHERE id = ?", arguments: [key])
+                else { continue }
+                unindexed.append(doc)
+            }
+            try SQLiteSearchSegments.remove(docs: unindexed, analyzers: self.options.analyzers, db)
             for change in changes {
                 guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
                 let delete = change.action == .delete
@@ -34,7 +40,6 @@ extension SQLiteSupportStore {
                     try Self.run(db, sql: "DELETE FROM party WHERE id = ?", arguments: [key])
                     if !delete { try Self.save(StoredParty.anonymised(party), db) }
                 case "message":
-                    unindexed.append(key)
                     if delete {
                         try Self.run(db, sql: "DELETE FROM message WHERE id = ?", arguments: [key])
                     } else if let row = try Row.fetchOne(db, sql: "SELECT subject, text, body FROM message WHERE id = ?", arguments: [key]) {
@@ -67,8 +72,6 @@ extension SQLiteSupportStore {
                 }
             }
             try Self.removeIndexEntries(of: changes, db)
-            try self.withLoadedSearch(db) { search in search.messages.remove(keys: unindexed) }
-            try self.writeSearch(db)
             _ = try Self.append(PersonalDataChange.erasureEvents(changes, at: Date()), db)
         }
         do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {

@@ -7,8 +7,9 @@ import Storage
 import Synchronization
 
 /// SupportKit's embedded default store: one SQLite file in WAL mode (GRDB's `DatabasePool`:
-/// one writer, concurrent readers), versioned migrations, and SupportKit's own search engine
-/// (``InvertedIndex``) whose posting lists are kept in the file's `search_postings` table.
+/// one writer, concurrent readers), versioned migrations, and SupportKit's own search engine,
+/// whose message index lives in the file as immutable segments read on demand
+/// (``SegmentedIndexReader``; the tables are described in docs/Storage.md, "Search on disk").
 ///
 /// The store is the system of record (docs/SupportDesk.md): ticket numbers, the threading
 /// index, parties and the identity graph are rows, changed by ``deskTransaction(firstTicketNumber:_:)``
@@ -17,63 +18,49 @@ import Synchronization
 /// and reads what the previous one committed, so two desks never hand out one ticket number
 /// or split one conversation.
 ///
-/// Opening reads nothing in proportion to history. The search index loads on first use (a
-/// search, an erasure, a checkpoint, or ``loadSearchIndex()`` before a bulk import); a message
-/// ingested while it is not loaded is analyzed when it loads (every row above the posting
-/// lists' watermark is), and an ingest that finds more than ``Options/checkpointInterval``
-/// such rows loads the index and writes the posting lists.
+/// Opening reads nothing in proportion to history, and neither does a query: a query reads the
+/// posting lists of its terms (cached decoded, up to ``Options/searchCacheBytes``) and the rows
+/// of its results. Each write transaction that stores messages indexes them into a new segment
+/// before it commits, and merges segments by size tier (``SegmentMergePolicy``), so the index
+/// always equals the committed messages.
 ///
 /// Durability: an ingest returns after its transaction commits (`synchronous = FULL`), so an
-/// acknowledged message survives a crash or power loss; the posting lists are derived data,
-/// rebuilt from rows above the watermark, so a crash never loses a search entry either.
+/// acknowledged message — and its search entry — survives a crash or power loss.
 ///
 /// Erased and deleted rows are overwritten (`secure_delete`), so removed text does not
 /// linger in free pages.
 public final class SQLiteSupportStore: SupportStore {
     /// Tuning.
     public struct Options: Sendable {
-        /// Messages between automatic writes of the posting lists (0: only on demand).
-        public var checkpointInterval: Int
         /// The analyzers for indexing and queries.
         public var analyzers: AnalyzerRegistry
         /// How long a write waits for another process's write to finish before failing.
         public var busyTimeout: TimeInterval
+        /// The most bytes of decoded posting lists a store keeps between queries.
+        public var searchCacheBytes: Int
 
-        /// Defaults: posting lists written every 50,000 messages; writers wait up to 60 s.
-        public init(checkpointInterval: Int = 50_000, analyzers: AnalyzerRegistry = .standard, busyTimeout: TimeInterval = 60) {
-            self.checkpointInterval = checkpointInterval
+        /// Defaults: writers wait up to 60 s; 32 MB of decoded posting lists.
+        public init(analyzers: AnalyzerRegistry = .standard, busyTimeout: TimeInterval = 60, searchCacheBytes: Int = 32 << 20) {
             self.analyzers = analyzers
             self.busyTimeout = busyTimeout
+            self.searchCacheBytes = searchCacheBytes
         }
     }
 
     let pool: DatabasePool
-    private let options: Options
+    let options: Options
     let state: Mutex<SearchState>
+    /// Decoded message posting lists, shared by this process's queries.
+    let postingCache: DecodedPostingsCache
     /// The rows the last desk transaction decoded, and the file's data_version they were read at
     /// (nil: none valid; a failed write or a write outside desk transactions clears it).
     let rowCache = Mutex<(version: Int64?, cache: DeskRowCache)>((nil, DeskRowCache()))
 
-    /// The search index of this process: nil until first used. `watermark` and `generations`
-    /// are the stored ones it was loaded at (or last wrote); a checkpoint that finds them
-    /// changed by another process reloads before it writes.
+    /// The knowledge-base index of this process (small: loaded whole on first use), and the
+    /// generation it was loaded at or last wrote (another process's write makes it stale).
     struct SearchState: Sendable {
         var search: SupportSearch?
-        var watermark: Int64 = 0
         var generations: [String: Int64] = [:]
-        /// Messages this process indexed above `watermark`.
-        var indexedSinceLoad = 0
-        var sinceCheckpoint = 0
-        /// Lengths of rows the index analyzed whose `search_length` is not written yet.
-        var pendingLengths: [Int64: Int] = [:]
-    }
-
-    /// What a desk transaction calls on a loaded search index (inside the write, under the lock).
-    struct SearchHooks {
-        let analyze: (SearchDocument) -> InvertedIndex.AnalyzedDocument
-        let add: (InvertedIndex.AnalyzedDocument, Int64) -> Void
-        let move: ([MessageID], ThreadID) -> Void
-        let setStatus: (ThreadStatus, ThreadID) -> Void
     }
 
     /// The file the store lives in.
@@ -92,7 +79,21 @@ public final class SQLiteSupportStore: SupportStore {
             try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536")
         }
         state = Mutex(SearchState())
+        postingCache = DecodedPostingsCache(capacityBytes: options.searchCacheBytes)
         pool = try Self.openPool(path: path, configuration: configuration)
+        try Self.indexUnindexedRows(pool, analyzers: options.analyzers)
+    }
+
+    /// Indexes rows a migration left unindexed (a v2 store's rows above its old watermark).
+    /// One read when there are none, which is every open after the first.
+    private static func indexUnindexedRows(_ pool: DatabasePool, analyzers: AnalyzerRegistry) throws(StorageError) {
+        do {
+            let pending = try pool.read { db in
+                let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM search_state WHERE collection = 'message'") ?? 0
+                return (try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0) > watermark
+            }
+            if pending { _ = try pool.write { db in try SQLiteSearchSegments.indexPending(db, analyzers: analyzers) } }
+        } catch let error as StorageError { throw error } catch { throw .backend(String(describing: error)) }
     }
 
     /// Opens and migrates the file, waiting out another process that is creating it.
@@ -151,7 +152,7 @@ public final class SQLiteSupportStore: SupportStore {
             let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? -1
             // Taken out (not copied), so the transaction changes it in place.
             let transaction = DeskTransaction(
-                records: SQLiteDeskRecords(db: db, search: self.searchHooks()), firstTicketNumber: firstTicketNumber,
+                records: SQLiteDeskRecords(db: db), firstTicketNumber: firstTicketNumber,
                 cache: self.rowCache.withLock { saved in
                     let cache = saved.version == version ? saved.cache : DeskRowCache()
                     saved = (nil, DeskRowCache())
@@ -159,41 +160,12 @@ public final class SQLiteSupportStore: SupportStore {
                 })
             let result = try body(transaction)
             try transaction.finish()
+            try SQLiteSearchSegments.indexPending(db, analyzers: self.options.analyzers)
             let kept = transaction.cache
             self.rowCache.withLock { $0 = (version, kept) }
             return result
         }
-        try await checkpointIfDue()
         return result
-    }
-
-    /// Hooks into the loaded search index; nil when it is not loaded.
-    private func searchHooks() -> SearchHooks? {
-        guard state.withLock({ $0.search != nil }) else { return nil }
-        return SearchHooks(
-            analyze: { document in
-                self.state.withLock { state in
-                    // Loaded when the hooks were made, and only a failed write unloads it (after this).
-                    if let analyzed = state.search?.messages.analyze(document) { return analyzed }
-                    // Unloaded in between: `add` will find no index and drop this.
-                    var scratch = InvertedIndex(analyzers: self.options.analyzers)
-                    return scratch.analyze(document)
-                }
-            },
-            add: { analyzed, doc in
-                self.state.withLock { state in
-                    guard state.search?.messages.add(analyzed, number: UInt32(truncatingIfNeeded: doc)) == true else { return }
-                    state.search?.messages.setStatus(.new, of: analyzed.document.thread ?? ThreadID(0))
-                    state.indexedSinceLoad += 1
-                    state.sinceCheckpoint += 1
-                }
-            },
-            move: { ids, thread in
-                self.state.withLock { state in
-                    for id in ids { state.search?.messages.setThread(thread, ofKey: id.rawValue) }
-                }
-            },
-            setStatus: { status, thread in self.state.withLock { $0.search?.messages.setStatus(status, of: thread) } })
     }
 
     // MARK: Messages and threads
@@ -206,48 +178,23 @@ public final class SQLiteSupportStore: SupportStore {
         try await deskTransaction(firstTicketNumber: 1) { transaction in try records.map { try transaction.store($0) } }
     }
 
-    /// Writes the posting lists when enough messages were indexed since the last write, or when
-    /// more than ``Options/checkpointInterval`` rows wait above the watermark unanalyzed.
-    private func checkpointIfDue() async throws(StorageError) {
-        guard options.checkpointInterval > 0 else { return }
-        if state.withLock({ $0.search != nil && $0.sinceCheckpoint >= options.checkpointInterval }) {
-            try await checkpointSearchIndex()
-            return
-        }
-        guard state.withLock({ $0.search == nil }) else { return }
-        let waiting = try await read { db in
-            let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM search_state WHERE collection = 'message'") ?? 0
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
-            return last - watermark
-        }
-        if waiting > Int64(options.checkpointInterval) { try await checkpointSearchIndex() }
-    }
-
-    /// Loads the search index now (a bulk import analyzes each message as it is stored, instead
-    /// of leaving them to the next load). Searching loads it too.
+    /// Loads the knowledge-base index now. Message search needs no loading: it reads its
+    /// segments on demand.
     ///
     /// - Throws: ``StorageError``.
     public func loadSearchIndex() async throws(StorageError) {
         try await read { db in try self.withLoadedSearch(db) { _ in } }
     }
 
-    /// Runs `body` on the search index, loading it first when this process has not yet.
+    /// Runs `body` on the knowledge-base index, loading it first when this process has not yet.
     func withLoadedSearch<T>(_ db: Database, _ body: (inout SupportSearch) throws -> T) throws -> T {
         try state.withLock { state in
-            if state.search == nil { try Self.load(into: &state, db, analyzers: options.analyzers) }
+            if state.search == nil { state = try Self.loadArticles(db, analyzers: options.analyzers) }
             guard var search = state.search else { throw StorageError.corrupt("search index") }
             state.search = nil
             defer { state.search = search }
             return try body(&search)
         }
-    }
-
-    /// Loads the posting lists and analyzes the rows above their watermark.
-    private static func load(into state: inout SearchState, _ db: Database, analyzers: AnalyzerRegistry) throws {
-        let loaded = try loadSearch(db, analyzers: analyzers)
-        state = SearchState(
-            search: loaded.search, watermark: loaded.watermark, generations: loaded.generations,
-            indexedSinceLoad: loaded.tail.count, sinceCheckpoint: loaded.tail.count, pendingLengths: loaded.tail)
     }
 
     public func message(_ id: MessageID) async throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
@@ -342,9 +289,7 @@ public final class SQLiteSupportStore: SupportStore {
                 throw StorageError.notFound("thread \(thread.id)")
             }
             try Self.save(thread, db)
-            let sequences = try Self.append(events, db)
-            self.state.withLock { $0.search?.messages.setStatus(thread.status, of: thread.id) }
-            return sequences
+            return try Self.append(events, db)
         }
     }
 
@@ -374,16 +319,18 @@ public final class SQLiteSupportStore: SupportStore {
 
     public func search(_ query: SearchQuery) async throws(StorageError) -> [SearchHit] {
         try await read { db in
-            try self.withLoadedSearch(db) { search in
-                try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
-                    try search.searchMessages(query, lookup: lookup)
-                }
+            let reader = SegmentedIndexReader(
+                storage: try SQLiteSegmentStorage(db: db), statistics: try SQLiteSearchSegments.statistics(db).statistics,
+                cache: self.postingCache, analyzers: self.options.analyzers)
+            return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
+                try reader.search(query, lookup: lookup)
             }
         }
     }
 
     public func upsertArticle(_ article: KnowledgeArticle) async throws(StorageError) {
         try await indexWrite { db in
+            try self.refreshArticles(db)
             let generation = try self.withLoadedSearch(db) { search in
                 let key = article.storageKey
                 try Self.run(db, sql: "DELETE FROM article WHERE key = ?", arguments: [key])
@@ -422,149 +369,79 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
-    /// Writes the posting lists to the file, in one transaction, and moves the watermark up
-    /// to the last message. When another process wrote messages or posting lists since this
-    /// one loaded its index, the index is first reloaded from the file, so no process's
-    /// postings overwrite another's.
-    public func checkpointSearchIndex() async throws(StorageError) {
-        try await indexWrite { db in try self.checkpoint(db) }
-    }
-
-    /// The checkpoint inside a write transaction.
-    func checkpoint(_ db: Database) throws {
-        try refreshSearch(db)
-        try writeSearch(db)
-    }
-
-    /// Loads the index, or reloads it when another process changed what it stands for; inside
-    /// a write transaction, so nobody changes it again before this transaction ends.
-    func refreshSearch(_ db: Database) throws {
-        try state.withLock { state in
-            if state.search != nil, try Self.changedElsewhere(state, db) { state.search = nil }
-            if state.search == nil { try Self.load(into: &state, db, analyzers: options.analyzers) }
+    /// Indexes any message not yet indexed and merges the segments the policy says are due
+    /// (every message write does both already: this is for a host's maintenance job).
+    ///
+    /// - Parameter mergeAll: merge every segment into one, so each query term is one probe.
+    public func checkpointSearchIndex(mergeAll: Bool = false) async throws(StorageError) {
+        try await indexWrite { db in
+            try SQLiteSearchSegments.indexPending(db, analyzers: self.options.analyzers)
+            try SQLiteSearchSegments.mergeIfDue(db)
+            if mergeAll { try SQLiteSearchSegments.mergeAll(db) }
         }
     }
 
-    /// Writes the loaded index's posting lists (after ``refreshSearch(_:)`` in the same transaction).
-    func writeSearch(_ db: Database) throws {
-        try state.withLock { state in
-            let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0
-            for (doc, length) in state.pendingLengths {
-                try Self.run(db, sql: "UPDATE message SET search_length = ? WHERE doc = ?", arguments: [length, doc])
-            }
-            guard var search = state.search else { return }
-            state.search = nil
-            defer { state.search = search }
-            let generation = try Self.writePostings(&search.messages, collection: "message", watermark: watermark, db)
-            state.generations["message"] = generation
-            state.watermark = watermark
-            state.indexedSinceLoad = 0
-            state.sinceCheckpoint = 0
-            state.pendingLengths = [:]
+    /// Reloads the knowledge-base index when another process wrote articles since this one
+    /// loaded it; inside a write transaction, so nobody changes them again before it ends.
+    private func refreshArticles(_ db: Database) throws {
+        let stored = try Int64.fetchOne(db, sql: "SELECT generation FROM search_state WHERE collection = 'article'") ?? 0
+        state.withLock { state in
+            if state.search != nil, (state.generations["article"] ?? 0) != stored { state.search = nil }
         }
     }
 
-    /// Whether another process changed what the loaded index stands for: wrote posting lists
-    /// (a generation moved) or messages above the watermark that this process did not index.
-    private static func changedElsewhere(_ state: SearchState, _ db: Database) throws -> Bool {
-        for row in try Row.fetchAll(db, sql: "SELECT collection, generation FROM search_state") {
-            let collection = try string(row, "collection")
-            if (Int64.fromDatabaseValue(row["generation"]) ?? 0) != (state.generations[collection] ?? 0) { return true }
-        }
-        let above = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE doc > ?", arguments: [state.watermark]) ?? 0
-        return above != state.indexedSinceLoad
-    }
-
-    /// Writes the posting lists and checkpoints the WAL into the main file. The store stays usable.
-    /// A process that never loaded the search index writes no posting lists.
+    /// Checkpoints the WAL into the main file. The store stays usable.
     public func close() async throws(StorageError) {
-        if state.withLock({ $0.search != nil && $0.sinceCheckpoint > 0 }) { try await checkpointSearchIndex() }
         do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
             throw .backend(String(describing: error))
         }
     }
 
-    /// Bytes the search index takes in the file: the posting lists (term, document numbers, impacts).
+    /// Bytes the search index takes in the file: terms and encoded posting lists of the
+    /// message segments and of the knowledge base, plus 16 bytes of row overhead each.
     public func searchIndexBytes() async throws(StorageError) -> Int {
         try await read { db in
-            try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(term) + LENGTH(docs) + LENGTH(impacts) + 16), 0) FROM search_postings") ?? 0
+            let segments = try Int.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(LENGTH(term) + LENGTH(postings) + 16), 0) FROM search_segment_term") ?? 0
+            let articles = try Int.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(LENGTH(term) + LENGTH(docs) + LENGTH(impacts) + 16), 0) FROM search_postings") ?? 0
+            return segments + articles
         }
+    }
+
+    /// The message index's segments, oldest first: how many documents each holds.
+    public func searchSegmentSizes() async throws(StorageError) -> [Int] {
+        try await read { db in try Int.fetchAll(db, sql: "SELECT documents FROM search_segment ORDER BY first_doc") }
     }
 
     // MARK: Loading
 
-    /// The index as the file holds it: the posting lists at their watermark, plus the rows
-    /// above it analyzed (`tail`: their lengths, to write at the next checkpoint).
-    private struct LoadedSearch {
-        var search: SupportSearch
-        var watermark: Int64
-        var generations: [String: Int64]
-        var tail: [Int64: Int]
-    }
-
-    private static func loadSearch(_ db: Database, analyzers: AnalyzerRegistry) throws -> LoadedSearch {
+    /// The knowledge-base index as the file holds it.
+    private static func loadArticles(_ db: Database, analyzers: AnalyzerRegistry) throws -> SearchState {
         var search = SupportSearch(analyzers: analyzers)
-        search.messages = try loadIndex(db, collection: "message", analyzers: analyzers, documents: { watermark in
-            try Row.fetchAll(
-                db, sql: "SELECT doc, id, thread, party, account, sent_at, language, channel, search_length FROM message WHERE doc <= ? ORDER BY doc",
-                arguments: [watermark]
-            ).map { row in
-                let document = SearchDocument(
-                    key: try string(row, "id"), body: "", language: String.fromDatabaseValue(row["language"]),
-                    party: String.fromDatabaseValue(row["party"]).map(PartyID.init),
-                    account: String.fromDatabaseValue(row["account"]).map(PartyID.init),
-                    thread: ThreadID(UInt64(try int64(row, "thread"))), channel: String.fromDatabaseValue(row["channel"]),
-                    date: Date(timeIntervalSince1970: Double.fromDatabaseValue(row["sent_at"]) ?? 0))
-                return (UInt32(truncatingIfNeeded: try int64(row, "doc")), document, Int(try int64(row, "search_length")))
-            }
-        })
-        var generations: [String: Int64] = [:]
-        var watermark: Int64 = 0
-        for row in try Row.fetchAll(db, sql: "SELECT collection, watermark, generation FROM search_state") {
-            let collection = try string(row, "collection")
-            generations[collection] = Int64.fromDatabaseValue(row["generation"]) ?? 0
-            if collection == "message" { watermark = Int64.fromDatabaseValue(row["watermark"]) ?? 0 }
+        let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM search_state WHERE collection = 'article'") ?? 0
+        let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM search_state WHERE collection = 'article'") ?? 0
+        guard watermark > 0 else { return SearchState(search: search, generations: ["article": generation]) }
+        let documents = try Row.fetchAll(
+            db, sql: "SELECT doc, search_length, body FROM article WHERE doc <= ? ORDER BY doc", arguments: [watermark]
+        ).map { row in
+            let article = try decode(KnowledgeArticle.self, row, "body")
+            var document = SearchDocument(article: article)
+            document.title = ""
+            document.body = ""
+            return (UInt32(truncatingIfNeeded: try int64(row, "doc")), document, Int(try int64(row, "search_length")))
         }
-        var tail: [Int64: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT doc, id FROM message WHERE doc > ? ORDER BY doc", arguments: [watermark]) {
-            guard let document = try searchDocument(db, key: try string(row, "id")) else { continue }
-            let doc = try int64(row, "doc")
-            let analyzed = search.messages.analyze(document.document)
-            if search.messages.add(analyzed, number: UInt32(truncatingIfNeeded: doc)) { tail[doc] = analyzed.length }
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT id, status FROM thread") {
-            if let status = ThreadStatus(rawValue: try string(row, "status")) {
-                search.messages.setStatus(status, of: ThreadID(UInt64(try int64(row, "id"))))
-            }
-        }
-        search.articles = try loadIndex(db, collection: "article", analyzers: analyzers, documents: { watermark in
-            try Row.fetchAll(db, sql: "SELECT doc, search_length, body FROM article WHERE doc <= ? ORDER BY doc", arguments: [watermark]).map { row in
-                let article = try decode(KnowledgeArticle.self, row, "body")
-                var document = SearchDocument(article: article)
-                document.title = ""
-                document.body = ""
-                return (UInt32(truncatingIfNeeded: try int64(row, "doc")), document, Int(try int64(row, "search_length")))
-            }
-        })
-        return LoadedSearch(search: search, watermark: watermark, generations: generations, tail: tail)
-    }
-
-    private static func loadIndex(
-        _ db: Database, collection: String, analyzers: AnalyzerRegistry,
-        documents: (Int64) throws -> [(number: UInt32, document: SearchDocument, length: Int)]
-    ) throws -> InvertedIndex {
-        let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM search_state WHERE collection = ?", arguments: [collection]) ?? 0
-        guard watermark > 0 else { return InvertedIndex(analyzers: analyzers) }
-        let terms = try Row.fetchAll(db, sql: "SELECT term, count, docs, impacts FROM search_postings WHERE collection = ?", arguments: [collection]).map { row in
+        let terms = try Row.fetchAll(db, sql: "SELECT term, count, docs, impacts FROM search_postings WHERE collection = 'article'").map { row in
             InvertedIndex.PersistedTerm(
                 term: try string(row, "term"), count: Int(try int64(row, "count")),
                 docs: [UInt8](Data.fromDatabaseValue(row["docs"]) ?? Data()),
                 impacts: [UInt8](Data.fromDatabaseValue(row["impacts"]) ?? Data()))
         }
-        guard let index = InvertedIndex.restore(analyzers: analyzers, documents: try documents(watermark), terms: terms) else {
-            throw StorageError.corrupt("search postings of \(collection)")
+        guard let articles = InvertedIndex.restore(analyzers: analyzers, documents: documents, terms: terms) else {
+            throw StorageError.corrupt("search postings of article")
         }
-        return index
+        search.articles = articles
+        return SearchState(search: search, generations: ["article": generation])
     }
 
     /// Writes the changed posting lists of one collection and its watermark; returns the

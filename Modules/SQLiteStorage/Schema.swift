@@ -141,6 +141,37 @@ enum Schema {
                     """)
             try migrateV1Data(db)
         }
+        migrator.registerMigration("v3: message search as immutable segments read on demand") { db in
+            try db.execute(
+                sql: """
+                    -- search_state 'message': watermark = the last document in a segment; documents and
+                    -- total_length are BM25's statistics. message.search_length is no longer read.
+                    ALTER TABLE search_state ADD COLUMN documents INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE search_state ADD COLUMN total_length INTEGER NOT NULL DEFAULT 0;
+
+                    -- A segment covers documents first_doc...last_doc (segments never overlap).
+                    CREATE TABLE search_segment (
+                        id INTEGER PRIMARY KEY,
+                        first_doc INTEGER NOT NULL,
+                        last_doc INTEGER NOT NULL,
+                        documents INTEGER NOT NULL
+                    );
+                    -- Keyed by segment, then term: each segment's dictionary is one sorted B-tree range.
+                    CREATE TABLE search_segment_term (
+                        segment INTEGER NOT NULL,
+                        term TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        postings BLOB NOT NULL,
+                        PRIMARY KEY (segment, term)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE search_language (
+                        name TEXT PRIMARY KEY
+                    ) WITHOUT ROWID;
+                    -- Account-filtered queries start from the account's documents.
+                    CREATE INDEX message_account ON message(account);
+                    """)
+            try SQLiteSearchSegments.migrateV2Postings(db)
+        }
         return migrator
     }
 
@@ -159,7 +190,7 @@ enum Schema {
         if let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM thread") {
             try db.execute(sql: "INSERT INTO store_counter (name, value) VALUES ('next_ticket', ?)", arguments: [highest + 1])
         }
-        let transaction = DeskTransaction(records: SQLiteDeskRecords(db: db, search: nil), firstTicketNumber: 1)
+        let transaction = DeskTransaction(records: SQLiteDeskRecords(db: db), firstTicketNumber: 1)
         let rows = try Row.fetchCursor(db, sql: "SELECT thread, subject, text, body FROM message ORDER BY doc")
         var messages: [(SupportMessage, ThreadID)] = []
         while let row = try rows.next() {

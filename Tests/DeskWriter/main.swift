@@ -64,7 +64,7 @@ struct SplitMix: RandomNumberGenerator {
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else { fail("usage: desk-writer ingest|acts|erase STORE …") }
 let store: SQLiteSupportStore
-do { store = try SQLiteSupportStore(path: arguments[2], options: .init(checkpointInterval: 97)) } catch { fail("\(error)") }
+do { store = try SQLiteSupportStore(path: arguments[2], options: .init()) } catch { fail("\(error)") }
 let desk = Desk(
     store: store, directory: SingleBuyerDeskDirectory(),
     deskAddresses: Set([(try? ContactPoint.email("support@shop.example"))].compactMap { $0 }))

@@ -15,7 +15,7 @@ guard arguments.count == 3, let count = Int(arguments[2]) else {
 }
 do {
     // A small checkpoint interval, so kills land before, during and after postings writes.
-    let store = try SQLiteSupportStore(path: arguments[1], options: .init(checkpointInterval: 97))
+    let store = try SQLiteSupportStore(path: arguments[1], options: .init())
     for index in 0..<count {
         let id = MessageID("crash-\(index)@shop")
         let party = PartyID("c-\(index % 13)")

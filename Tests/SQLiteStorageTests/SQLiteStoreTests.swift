@@ -55,7 +55,7 @@ struct SQLiteStoreTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("reopen.sqlite")
         do {
-            let store = try SQLiteSupportStore(path: path, options: .init(checkpointInterval: 3))
+            let store = try SQLiteSupportStore(path: path, options: .init())
             for index in 0..<5 {
                 _ = try await store.ingest(record(
                     message("r\(index)@shop", party: "c-\(index % 2)", text: "returnerade paketet nummer \(index)", language: "sv"),
@@ -150,7 +150,7 @@ struct SQLiteErasureIndexTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("reuse.sqlite")
         do {
-            let store = try SQLiteSupportStore(path: path, options: .init(checkpointInterval: 0))
+            let store = try SQLiteSupportStore(path: path, options: .init())
             _ = try await store.ingest(record(message("a@shop", party: "c-a", text: "quillonite parcel"), thread: 1))
             try await store.checkpointSearchIndex()
             try await store.apply([PersonalDataChange(recordID: "message:a@shop", action: .delete)])

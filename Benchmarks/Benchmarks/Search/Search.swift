@@ -54,7 +54,7 @@ private func registerStoreImport(_ name: String, count: Int) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
-            let store = try SQLiteSupportStore(path: path, options: .init(checkpointInterval: 0))
+            let store = try SQLiteSupportStore(path: path, options: .init())
             benchmark.startMeasurement()
             _ = try await store.ingest(contentsOf: records)
             try await store.checkpointSearchIndex()

@@ -66,7 +66,7 @@ if let path = option("--store") {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let records = SearchHarness.ingestRecords(workload)
     do {
-        let store = try SQLiteSupportStore(path: path, options: .init(checkpointInterval: 0))
+        let store = try SQLiteSupportStore(path: path, options: .init())
         let t0 = now()
         _ = try await store.ingest(contentsOf: records)
         let t1 = now()

@@ -186,9 +186,16 @@ public struct InvertedIndex: Sendable {
         guard number > lastDocument || (number == 0 && keys.isEmpty), docNumbers[document.key] == nil else {
             return false
         }
+        setColumns(document, number: number)
+        addPostings(analyzed, number: number)
+        return true
+    }
+
+    /// Counts a document and appends its postings, leaving the per-document columns alone (a
+    /// segment builder keeps no columns: the store's rows are them).
+    mutating func addPostings(_ analyzed: AnalyzedDocument, number: UInt32) {
         var termList = analyzed.terms
         let length = analyzed.length
-        setColumns(document, number: number)
         documentCount += 1
         totalLength += length
         termList.sort()
@@ -207,7 +214,13 @@ public struct InvertedIndex: Sendable {
             postings[Int(term)].append(doc: number, impact: impact)
             markDirty(term)
         }
-        return true
+    }
+
+    /// Starts the BM25 length statistics where an earlier part of the corpus left them, so a
+    /// builder of a later segment computes the impacts a single index would have.
+    mutating func continueStatistics(documents: Int, totalLength: Int) {
+        documentCount = documents
+        self.totalLength = totalLength
     }
 
     /// Appends the term ids of `text` (each `weight` times) and counts its terms.

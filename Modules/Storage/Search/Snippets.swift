@@ -8,6 +8,13 @@ extension InvertedIndex {
     /// The stretch of `text` with the most matched terms, with those words highlighted.
     /// Text without a match gives its first words.
     public func snippet(of text: String, language: String?, highlighting terms: Set<String>) -> Snippet {
+        Self.snippet(of: text, language: language, highlighting: terms, analyzers: analyzers)
+    }
+
+    /// ``snippet(of:language:highlighting:)`` with the given analyzers.
+    static func snippet(of text: String, language: String?, highlighting terms: Set<String>, analyzers: AnalyzerRegistry)
+        -> Snippet
+    {
         let tokens = analyzers.analyzer(for: language ?? "und").tokens(in: text)
         guard !tokens.isEmpty else { return Snippet(text: String(text.prefix(160)), highlights: []) }
         let matched = tokens.map { terms.contains($0.term) }

@@ -3,76 +3,83 @@ import CustomerModel
 import Foundation
 import Localization
 
-extension InvertedIndex {
-    /// The most index terms one prefix expands to (the most frequent ones are kept).
-    public static let maxPrefixExpansion = 64
+/// What ranking reads from an index: posting lists by term, and per-document facts for
+/// filters, phrases and results. The in-memory ``InvertedIndex`` and the on-disk
+/// ``SegmentedIndexReader`` both provide it, so one ranking code (``rank(_:limit:filter:languages:text:)``)
+/// serves every backend and the results cannot drift apart.
+protocol PostingSource {
+    /// The analyzers that indexed the documents (queries are analyzed with them too).
+    var analyzers: AnalyzerRegistry { get }
+    /// Live documents: BM25's N.
+    var liveDocumentCount: Int { get }
+    /// Primary language subtags of the indexed documents, for analyzing query words.
+    var indexedLanguageNames: [String] { get }
+    /// The whole posting list of a term; nil when no live document has it.
+    func postings(of term: String) -> Postings?
+    /// Terms starting with `prefix` (UTF-8 bytes) that have postings: the `limit` most frequent.
+    func expand(prefix: String, limit: Int) -> [(term: String, postings: Postings)]
+    /// The documents a party or account filter allows, in increasing order; nil without such a filter.
+    func candidateList(_ filter: SearchFilter) -> [UInt32]?
+    /// The per-document test for the rest of the filter (and liveness).
+    func documentPredicate(_ filter: SearchFilter) -> (UInt32) -> Bool
+    /// The key of a document; nil when it is gone.
+    func documentKey(_ doc: UInt32) -> String?
+    /// The primary language subtag of a document ("und" when unknown).
+    func languageName(of doc: UInt32) -> String
+}
 
-    /// A query resolved against the dictionary: posting lists to intersect, lists to exclude,
-    /// phrases to verify on the text, and every matched term for highlighting.
-    struct ResolvedQuery {
-        var required: [Postings] = []
-        var excluded: [Postings] = []
-        var phrases: [[Set<String>]] = []
-        var excludedPhrases: [[Set<String>]] = []
-        var highlightTerms: Set<String> = []
-        /// A required clause matched no indexed term: nothing can match.
-        var impossible = false
-    }
+/// A query resolved against the dictionary: posting lists to intersect, lists to exclude,
+/// phrases to verify on the text, and every matched term for highlighting.
+struct ResolvedQuery {
+    var required: [Postings] = []
+    var excluded: [Postings] = []
+    var phrases: [[Set<String>]] = []
+    var excludedPhrases: [[Set<String>]] = []
+    var highlightTerms: Set<String> = []
+    /// A required clause matched no indexed term: nothing can match.
+    var impossible = false
+}
 
-    /// Finds the best `limit` documents for a parsed query.
-    ///
-    /// - Parameters:
-    ///   - languages: analyze query words with these languages' analyzers; nil for every
-    ///     language the index holds.
-    ///   - text: the full text of a document, for phrase checks (nil skips the document).
-    /// - Throws: ``SearchQueryError`` when the query has nothing to search for.
-    public func search(
-        _ query: ParsedQuery, limit: Int, filter: SearchFilter, languages: [String]? = nil,
-        text: (String) -> String? = { _ in nil }
+extension PostingSource {
+    /// Finds the best `limit` documents for a parsed query (see ``InvertedIndex/search(_:limit:filter:languages:text:)``).
+    func rank(
+        _ query: ParsedQuery, limit: Int, filter: SearchFilter, languages: [String]?, text: (String) -> String?
     ) throws(SearchQueryError) -> (hits: [RankedDocument], highlightTerms: Set<String>) {
         guard (1...1000).contains(limit) else { throw .invalidLimit(limit) }
         let resolved = try resolve(query, languages: languages)
-        if resolved.impossible || documentCount == 0 { return ([], resolved.highlightTerms) }
+        let documents = liveDocumentCount
+        if resolved.impossible || documents == 0 { return ([], resolved.highlightTerms) }
         var heap = TopK(capacity: limit)
         let candidates = candidateList(filter)
-        let predicate = Predicate(index: self, filter: filter)
+        let predicate = documentPredicate(filter)
         let accept: (UInt32) -> Bool = { doc in
-            guard predicate.accepts(doc) else { return false }
+            guard predicate(doc) else { return false }
             for list in resolved.excluded where list.find(doc) != nil { return false }
             guard !resolved.phrases.isEmpty || !resolved.excludedPhrases.isEmpty else { return true }
-            guard let body = text(keys[Int(doc)]) else { return false }
+            guard let key = documentKey(doc), let body = text(key) else { return false }
             let tokens = analyzers.analyzer(for: languageName(of: doc)).tokens(in: body)
-            for phrase in resolved.phrases where !Self.contains(phrase, in: tokens) { return false }
-            for phrase in resolved.excludedPhrases where Self.contains(phrase, in: tokens) { return false }
+            for phrase in resolved.phrases where !Ranking.contains(phrase, in: tokens) { return false }
+            for phrase in resolved.excludedPhrases where Ranking.contains(phrase, in: tokens) { return false }
             return true
         }
         let lists = resolved.required.sorted { $0.count < $1.count }
-        let weights = lists.map { idf($0.count) * (Self.k1 + 1) / 255 }
+        let weights = lists.map { Ranking.idf($0.count, documents: documents) * (InvertedIndex.k1 + 1) / 255 }
         if let candidates {
-            scoreCandidates(candidates, lists: lists, weights: weights, heap: &heap, accept: accept)
+            Ranking.scoreCandidates(candidates, lists: lists, weights: weights, heap: &heap, accept: accept)
         } else {
-            blockMaxConjunction(lists: lists, weights: weights, heap: &heap, accept: accept)
+            Ranking.blockMaxConjunction(lists: lists, weights: weights, heap: &heap, accept: accept)
         }
-        let hits = heap.sorted().map { RankedDocument(doc: $0.doc, key: keys[Int($0.doc)], score: $0.score) }
+        let hits = heap.sorted().compactMap { entry in
+            documentKey(entry.doc).map { RankedDocument(doc: entry.doc, key: $0, score: entry.score) }
+        }
         return (hits, resolved.highlightTerms)
-    }
-
-    func languageName(of doc: UInt32) -> String {
-        let code = Int(languageOf[Int(doc)])
-        return code >= 1 && code <= languageNames.count ? languageNames[code - 1] : "und"
-    }
-
-    func idf(_ documentFrequency: Int) -> Double {
-        let n = Double(documentCount)
-        let df = Double(documentFrequency)
-        return log(1 + (n - df + 0.5) / (df + 0.5))
     }
 
     // MARK: Resolution
 
     func resolve(_ query: ParsedQuery, languages requested: [String]?) throws(SearchQueryError) -> ResolvedQuery {
         let analyzerList: [any TextAnalyzer] = {
-            let names = requested.map { $0.map(AnalyzerRegistry.primarySubtag) } ?? languageNames
+            let names = requested.map { $0.map(AnalyzerRegistry.primarySubtag) } ?? indexedLanguageNames
             var seen = Set<String>()
             var list: [any TextAnalyzer] = []
             for name in names.isEmpty ? ["und"] : names where seen.insert(name).inserted {
@@ -90,7 +97,7 @@ extension InvertedIndex {
             for atom in clause.alternatives {
                 switch atom {
                 case .word(let word):
-                    let positions = Self.analyze(word, with: analyzerList)
+                    let positions = Ranking.analyze(word, with: analyzerList)
                     guard !positions.isEmpty else { continue }
                     searchable = true
                     if positions.count == 1 {
@@ -100,7 +107,7 @@ extension InvertedIndex {
                         if clause.alternatives.count == 1 { phrase = positions }
                     }
                 case .phrase(let words):
-                    let positions = words.flatMap { Self.analyze($0, with: analyzerList) }
+                    let positions = words.flatMap { Ranking.analyze($0, with: analyzerList) }
                     guard !positions.isEmpty else { continue }
                     searchable = true
                     if let list = phraseList(positions, highlight: &resolved.highlightTerms) {
@@ -116,9 +123,9 @@ extension InvertedIndex {
                     guard !prefixes.isEmpty else { continue }
                     searchable = true
                     for prefix in prefixes {
-                        for term in expand(prefix: prefix) {
-                            alternatives.append(postings[Int(term)])
-                            resolved.highlightTerms.insert(terms[Int(term)])
+                        for (term, list) in expand(prefix: prefix, limit: InvertedIndex.maxPrefixExpansion) {
+                            alternatives.append(list)
+                            resolved.highlightTerms.insert(term)
                         }
                     }
                 }
@@ -147,6 +154,36 @@ extension InvertedIndex {
         return resolved
     }
 
+    func lists(for variants: Set<String>, highlight: inout Set<String>) -> [Postings] {
+        var found: [Postings] = []
+        for term in variants {
+            highlight.insert(term)
+            if let list = postings(of: term) { found.append(list) }
+        }
+        return found
+    }
+
+    /// Documents holding every word of a phrase (adjacency is checked on the text later).
+    func phraseList(_ positions: [Set<String>], highlight: inout Set<String>) -> Postings? {
+        var perWord: [Postings] = []
+        for variants in positions {
+            let found = lists(for: variants, highlight: &highlight)
+            if found.isEmpty { return nil }
+            perWord.append(Postings.union(found))
+        }
+        return Postings.intersection(perWord.sorted { $0.count < $1.count })
+    }
+}
+
+/// The ranking arithmetic and list walks, shared by every ``PostingSource``.
+enum Ranking {
+    /// BM25's idf of a term in `documentFrequency` of `documents` documents.
+    static func idf(_ documentFrequency: Int, documents: Int) -> Double {
+        let n = Double(documents)
+        let df = Double(documentFrequency)
+        return log(1 + (n - df + 0.5) / (df + 0.5))
+    }
+
     /// The index terms of one query word, position by position, each position the set of
     /// terms the word gives in the analyzers' languages.
     static func analyze(_ word: String, with analyzers: [any TextAnalyzer]) -> [Set<String>] {
@@ -166,58 +203,6 @@ extension InvertedIndex {
         return positions
     }
 
-    func lists(for variants: Set<String>, highlight: inout Set<String>) -> [Postings] {
-        var found: [Postings] = []
-        for term in variants {
-            highlight.insert(term)
-            if let id = termIDs[term] { found.append(postings[Int(id)]) }
-        }
-        return found
-    }
-
-    /// Documents holding every word of a phrase (adjacency is checked on the text later).
-    func phraseList(_ positions: [Set<String>], highlight: inout Set<String>) -> Postings? {
-        var perWord: [Postings] = []
-        for variants in positions {
-            let found = lists(for: variants, highlight: &highlight)
-            if found.isEmpty { return nil }
-            perWord.append(Postings.union(found))
-        }
-        return Postings.intersection(perWord.sorted { $0.count < $1.count })
-    }
-
-    /// Term ids starting with `prefix` (UTF-8), the most frequent ``maxPrefixExpansion``.
-    func expand(prefix: String) -> [UInt32] {
-        let order = sortedTermOrder ?? termIDsSortedByBytes()
-        let key = Array(prefix.utf8)
-        var low = 0
-        var high = order.count
-        while low < high {
-            let middle = (low + high) / 2
-            if terms[Int(order[middle])].utf8.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
-        }
-        var matches: [UInt32] = []
-        var index = low
-        while index < order.count, terms[Int(order[index])].utf8.starts(with: key) {
-            if postings[Int(order[index])].count > 0 { matches.append(order[index]) }
-            index += 1
-        }
-        if matches.count > Self.maxPrefixExpansion {
-            matches.sort { postings[Int($0)].count > postings[Int($1)].count }
-            matches.removeLast(matches.count - Self.maxPrefixExpansion)
-        }
-        return matches
-    }
-
-    func termIDsSortedByBytes() -> [UInt32] {
-        (0..<UInt32(terms.count)).sorted { terms[Int($0)].utf8.lexicographicallyPrecedes(terms[Int($1)].utf8) }
-    }
-
-    /// Sorts the dictionary for prefix queries now rather than at the first prefix query.
-    public mutating func prepareForPrefixQueries() {
-        if sortedTermOrder == nil { sortedTermOrder = termIDsSortedByBytes() }
-    }
-
     static func contains(_ phrase: [Set<String>], in tokens: [AnalyzedToken]) -> Bool {
         guard !phrase.isEmpty, tokens.count >= phrase.count else { return false }
         var byPosition: [Int32: String] = [:]
@@ -235,18 +220,7 @@ extension InvertedIndex {
         return false
     }
 
-    // MARK: Evaluation
-
-    /// The documents a party or account filter allows, newest last; nil without such a filter.
-    func candidateList(_ filter: SearchFilter) -> [UInt32]? {
-        var lists: [[UInt32]] = []
-        if let party = filter.party { lists.append(partyIDs[party].map { partyDocs[Int($0)] } ?? []) }
-        if let account = filter.account { lists.append(accountIDs[account].map { accountDocs[Int($0)] } ?? []) }
-        guard let first = lists.min(by: { $0.count < $1.count }) else { return nil }
-        return first
-    }
-
-    func scoreCandidates(
+    static func scoreCandidates(
         _ candidates: [UInt32], lists: [Postings], weights: [Double], heap: inout TopK, accept: (UInt32) -> Bool
     ) {
         for doc in candidates.reversed() {
@@ -268,7 +242,7 @@ extension InvertedIndex {
     ///
     /// A block's bound uses the other lists' block maxima over the block's document range
     /// (not only their global maxima), so blocks of common terms are skipped more often.
-    func blockMaxConjunction(lists: [Postings], weights: [Double], heap: inout TopK, accept: (UInt32) -> Bool) {
+    static func blockMaxConjunction(lists: [Postings], weights: [Double], heap: inout TopK, accept: (UInt32) -> Bool) {
         guard let driver = lists.first, driver.count > 0 else { return }
         let others = Array(lists.dropFirst())
         let otherWeights = Array(weights.dropFirst())
@@ -366,6 +340,98 @@ extension InvertedIndex {
         }
         cursor = low
         return low >= 0 && docs[low] == doc ? low : nil
+    }
+}
+
+extension InvertedIndex: PostingSource {
+    /// The most index terms one prefix expands to (the most frequent ones are kept).
+    public static let maxPrefixExpansion = 64
+
+    /// Finds the best `limit` documents for a parsed query.
+    ///
+    /// - Parameters:
+    ///   - languages: analyze query words with these languages' analyzers; nil for every
+    ///     language the index holds.
+    ///   - text: the full text of a document, for phrase checks (nil skips the document).
+    /// - Throws: ``SearchQueryError`` when the query has nothing to search for.
+    public func search(
+        _ query: ParsedQuery, limit: Int, filter: SearchFilter, languages: [String]? = nil,
+        text: (String) -> String? = { _ in nil }
+    ) throws(SearchQueryError) -> (hits: [RankedDocument], highlightTerms: Set<String>) {
+        try rank(query, limit: limit, filter: filter, languages: languages, text: text)
+    }
+
+    func idf(_ documentFrequency: Int) -> Double { Ranking.idf(documentFrequency, documents: documentCount) }
+
+    func languageName(of doc: UInt32) -> String {
+        let code = Int(languageOf[Int(doc)])
+        return code >= 1 && code <= languageNames.count ? languageNames[code - 1] : "und"
+    }
+
+    /// Term ids starting with `prefix` (UTF-8), the most frequent ``maxPrefixExpansion``.
+    func expand(prefix: String) -> [UInt32] {
+        let order = sortedTermOrder ?? termIDsSortedByBytes()
+        let key = Array(prefix.utf8)
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if terms[Int(order[middle])].utf8.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        var matches: [UInt32] = []
+        var index = low
+        while index < order.count, terms[Int(order[index])].utf8.starts(with: key) {
+            if postings[Int(order[index])].count > 0 { matches.append(order[index]) }
+            index += 1
+        }
+        if matches.count > Self.maxPrefixExpansion {
+            matches.sort { postings[Int($0)].count > postings[Int($1)].count }
+            matches.removeLast(matches.count - Self.maxPrefixExpansion)
+        }
+        return matches
+    }
+
+    func termIDsSortedByBytes() -> [UInt32] {
+        (0..<UInt32(terms.count)).sorted { terms[Int($0)].utf8.lexicographicallyPrecedes(terms[Int($1)].utf8) }
+    }
+
+    /// Sorts the dictionary for prefix queries now rather than at the first prefix query.
+    public mutating func prepareForPrefixQueries() {
+        if sortedTermOrder == nil { sortedTermOrder = termIDsSortedByBytes() }
+    }
+
+    // MARK: Evaluation
+
+    /// The documents a party or account filter allows, newest last; nil without such a filter.
+    func candidateList(_ filter: SearchFilter) -> [UInt32]? {
+        var lists: [[UInt32]] = []
+        if let party = filter.party { lists.append(partyIDs[party].map { partyDocs[Int($0)] } ?? []) }
+        if let account = filter.account { lists.append(accountIDs[account].map { accountDocs[Int($0)] } ?? []) }
+        guard let first = lists.min(by: { $0.count < $1.count }) else { return nil }
+        return first
+    }
+
+    var liveDocumentCount: Int { documentCount }
+
+    var indexedLanguageNames: [String] { languageNames }
+
+    func postings(of term: String) -> Postings? {
+        guard let id = termIDs[term] else { return nil }
+        return postings[Int(id)]
+    }
+
+    func expand(prefix: String, limit: Int) -> [(term: String, postings: Postings)] {
+        expand(prefix: prefix).prefix(limit).map { (terms[Int($0)], postings[Int($0)]) }
+    }
+
+    func documentPredicate(_ filter: SearchFilter) -> (UInt32) -> Bool {
+        let predicate = Predicate(index: self, filter: filter)
+        return { predicate.accepts($0) }
+    }
+
+    func documentKey(_ doc: UInt32) -> String? {
+        let slot = Int(doc)
+        return slot < keys.count && alive[slot] ? keys[slot] : nil
     }
 }
 
