@@ -14,7 +14,8 @@ guard arguments.count == 3, let count = Int(arguments[2]) else {
     exit(64)
 }
 do {
-    // A small checkpoint interval, so kills land before, during and after postings writes.
+    // One message per transaction: each commit writes a segment, every tenth a merge, so kills
+    // land before, during and after segment writes and merges.
     let store = try SQLiteSupportStore(path: arguments[1], options: .init())
     for index in 0..<count {
         let id = MessageID("crash-\(index)@shop")

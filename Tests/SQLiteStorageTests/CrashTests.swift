@@ -55,6 +55,18 @@ struct CrashTests {
         #expect(stored >= committed.count)
         let hits = try await store.search(SearchQuery("crash", limit: 1000))
         #expect(hits.count == min(stored, 1000))
+        // The segments (whatever flush or merge the kill interrupted) equal an index rebuilt
+        // from the committed rows: same hits, same scores.
+        let rebuilt = InMemorySupportStore()
+        for (_, message, thread) in try await store.messages(after: 0, limit: 1_000_000) {
+            _ = try await rebuilt.ingest(record(message, thread: thread.rawValue))
+        }
+        for text in ["crash", "parcel refund", "test number", "1\(afterCommits % 10)", "numb*"] {
+            let query = SearchQuery(text, limit: 50)
+            let answered = try await store.search(query).map { "\($0.message) \($0.score)" }
+            let expected = try await rebuilt.search(query).map { "\($0.message) \($0.score)" }
+            #expect(answered == expected, "\(text)")
+        }
         // And the store takes new messages.
         let next = try await store.ingest(record(message("after-crash@shop", party: "c-1", text: "crash over"), thread: 999_999))
         #expect(next != .duplicate(existingThread: ThreadID(999_999)))
