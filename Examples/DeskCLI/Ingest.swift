@@ -14,16 +14,13 @@ public struct IngestSummary: Sendable {
 }
 
 /// Ingests mailboxes through a desk, `batch` messages per transaction, with progress on stderr.
-/// A bulk import (over 1,000 messages) loads the search index first, so each message is
-/// analyzed as it is stored and the posting lists are written at the end; a small one leaves
-/// the index unloaded (the next search analyzes the new rows), so it costs nothing in
-/// proportion to the store's history.
+/// Each transaction indexes its messages into a new search segment before it commits, so an
+/// ingest of one mail costs nothing in proportion to the store's history.
 public func ingestMailboxes<Directory: DeskDirectory>(
     _ mailboxes: [[RawMail]], into desk: Desk<SQLiteSupportStore, Directory>, batch: Int,
     each: (StoredIntake) -> Void = { _ in }
 ) async throws -> IngestSummary {
     let total = mailboxes.reduce(0) { $0 + $1.count }
-    if total > 1_000 { try await desk.store.loadSearchIndex() }
     var summary = IngestSummary()
     let started = Date()
     var done = 0

@@ -287,6 +287,10 @@ struct SQLiteSegmentStorage: SegmentedIndexStorage {
             .map { UInt32(truncatingIfNeeded: $0) }
     }
 
+    func key(of doc: UInt32) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM message WHERE doc = ?"), arguments: [Int64(doc)])
+    }
+
     func columns(of doc: UInt32) throws -> SearchDocumentColumns? {
         let statement = try db.cachedStatement(
             sql: """

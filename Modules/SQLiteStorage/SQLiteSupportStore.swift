@@ -50,8 +50,8 @@ public final class SQLiteSupportStore: SupportStore {
     let pool: DatabasePool
     let options: Options
     let state: Mutex<SearchState>
-    /// Decoded message posting lists, shared by this process's queries.
-    let postingCache: DecodedPostingsCache
+    /// Decoded message posting lists, shared by this process's queries (``Options/searchCacheBytes``).
+    public let postingCache: DecodedPostingsCache
     /// The rows the last desk transaction decoded, and the file's data_version they were read at
     /// (nil: none valid; a failed write or a write outside desk transactions clears it).
     let rowCache = Mutex<(version: Int64?, cache: DeskRowCache)>((nil, DeskRowCache()))
@@ -324,6 +324,21 @@ public final class SQLiteSupportStore: SupportStore {
                 cache: self.postingCache, analyzers: self.options.analyzers)
             return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
                 try reader.search(query, lookup: lookup)
+            }
+        }
+    }
+
+    /// The ranking of a message query without snippets: message ids and BM25 scores, best
+    /// first — what ``search(_:)`` returns minus the rows and snippets of the hits.
+    ///
+    /// - Throws: ``StorageError/invalidQuery(_:)``; ``StorageError/corrupt(_:)``; ``StorageError/backend(_:)``.
+    public func searchRanked(_ query: SearchQuery) async throws(StorageError) -> [(message: MessageID, score: Double)] {
+        try await read { db in
+            let reader = SegmentedIndexReader(
+                storage: try SQLiteSegmentStorage(db: db), statistics: try SQLiteSearchSegments.statistics(db).statistics,
+                cache: self.postingCache, analyzers: self.options.analyzers)
+            return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
+                try reader.ranked(query) { lookup($0)?.document.fullText }.map { (MessageID($0.key), $0.score) }
             }
         }
     }

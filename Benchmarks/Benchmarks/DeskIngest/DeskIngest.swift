@@ -35,7 +35,6 @@ private func mails(_ count: Int) -> [RawMail] {
 private func ingest(_ raws: [RawMail], into path: String) async throws {
     let store = try SQLiteSupportStore(path: path)
     let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")])
-    try await store.loadSearchIndex()
     var start = 0
     while start < raws.count {
         _ = try await desk.ingest(Array(raws[start..<min(start + 5_000, raws.count)]))

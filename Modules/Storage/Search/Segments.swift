@@ -320,6 +320,8 @@ public protocol SegmentedIndexStorage {
     func documents(ofAccount account: PartyID) throws -> [UInt32]
     /// One document's columns; nil when it is gone.
     func columns(of doc: UInt32) throws -> SearchDocumentColumns?
+    /// One document's key; nil when it is gone (the one column every hit needs).
+    func key(of doc: UInt32) throws -> String?
 }
 
 /// Decoded posting lists shared by the queries of one process, bounded in bytes (least
@@ -442,6 +444,21 @@ public struct SegmentedIndexReader<Storage: SegmentedIndexStorage> {
         }
     }
 
+    /// The ranking alone, best first: keys and scores, no snippets (a host paging ids, or a count).
+    ///
+    /// - Parameter text: a message's full text, for phrase checks.
+    /// - Throws: as ``search(_:lookup:)``.
+    public func ranked(_ query: SearchQuery, text: (String) -> String?) throws -> [RankedDocument] {
+        let found: (hits: [RankedDocument], highlightTerms: Set<String>)
+        do {
+            found = try rank(
+                try ParsedQuery(parsing: query.text), limit: query.limit, filter: query.filter, languages: query.languages,
+                text: text)
+        } catch { throw StorageError.invalidQuery(error) }
+        if let error = failure.error { throw error }
+        return found.hits
+    }
+
     private func attempt<T>(_ body: () throws -> T) -> T? {
         do { return try body() } catch {
             if failure.error == nil { failure.error = error }
@@ -512,7 +529,7 @@ extension SegmentedIndexReader: PostingSource {
     }
 
     func documentKey(_ doc: UInt32) -> String? {
-        attempt({ try storage.columns(of: doc) })??.key
+        attempt({ try storage.key(of: doc) }) ?? nil
     }
 
     func languageName(of doc: UInt32) -> String {
