@@ -40,7 +40,7 @@ public func ingestMailboxes<Directory: DeskDirectory>(
             }
             if (done + end - start) / 10_000 != done / 10_000 {
                 let rate = Double(done + end - start) / max(Date().timeIntervalSince(started), 0.001)
-                complain("\(done + end - start) messages (\(Int(rate))/s)")
+                complain("\(done + end - start) of \(total) messages (\(Int(rate))/s)")
             }
             done += end - start
             start = end
