@@ -63,7 +63,7 @@ let package = Package(
         // Writes the search workload as JSON Lines for scripts/search_peers.py.
         .executableTarget(name: "export-search-workload", dependencies: ["SearchWorkload"], path: "Sources/export-search-workload"),
         // SupportKit's per-query p50/p99 on the same workload (docs/benchmarks.md).
-        .executableTarget(name: "search-latency", dependencies: ["SearchWorkload"], path: "Sources/search-latency"),
+        .executableTarget(name: "search-latency", dependencies: ["SearchWorkload", .product(name: "CustomerModel", package: supportKit)], path: "Sources/search-latency"),
         suite("Search", ["Storage", "SQLiteStorage"], extra: ["SearchWorkload"]),
         // The desk over SQLite: bulk ingest and one mail into a store (the system-of-record path).
         suite("DeskIngest", ["Conversation", "Storage", "SQLiteStorage", "SupportDesk"], extra: ["SupportWorkload"]),

@@ -248,9 +248,13 @@ struct SQLiteSegmentStorage: SegmentedIndexStorage {
     /// Segment ids in document order, read once per query.
     let segments: [Int64]
 
-    init(db: Database) throws {
+    init(db: Database, segments: [Int64]) {
         self.db = db
-        segments = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM search_segment ORDER BY first_doc"))
+        self.segments = segments
+    }
+
+    static func segmentIDs(_ db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM search_segment ORDER BY first_doc"))
     }
 
     func encodedPostings(of term: String) throws -> [[UInt8]] {

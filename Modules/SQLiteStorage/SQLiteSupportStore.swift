@@ -52,6 +52,8 @@ public final class SQLiteSupportStore: SupportStore {
     let state: Mutex<SearchState>
     /// Decoded message posting lists, shared by this process's queries (``Options/searchCacheBytes``).
     public let postingCache: DecodedPostingsCache
+    /// The message index's statistics and segment ids at the generation last read.
+    private let segmentView = Mutex<(statistics: SegmentedIndexStatistics, segments: [Int64])?>(nil)
     /// The rows the last desk transaction decoded, and the file's data_version they were read at
     /// (nil: none valid; a failed write or a write outside desk transactions clears it).
     let rowCache = Mutex<(version: Int64?, cache: DeskRowCache)>((nil, DeskRowCache()))
@@ -318,10 +320,8 @@ public final class SQLiteSupportStore: SupportStore {
     // MARK: Search
 
     public func search(_ query: SearchQuery) async throws(StorageError) -> [SearchHit] {
-        try await read { db in
-            let reader = SegmentedIndexReader(
-                storage: try SQLiteSegmentStorage(db: db), statistics: try SQLiteSearchSegments.statistics(db).statistics,
-                cache: self.postingCache, analyzers: self.options.analyzers)
+        try readInPlace { db in
+            let reader = try self.segmentedReader(db)
             return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
                 try reader.search(query, lookup: lookup)
             }
@@ -333,14 +333,30 @@ public final class SQLiteSupportStore: SupportStore {
     ///
     /// - Throws: ``StorageError/invalidQuery(_:)``; ``StorageError/corrupt(_:)``; ``StorageError/backend(_:)``.
     public func searchRanked(_ query: SearchQuery) async throws(StorageError) -> [(message: MessageID, score: Double)] {
-        try await read { db in
-            let reader = SegmentedIndexReader(
-                storage: try SQLiteSegmentStorage(db: db), statistics: try SQLiteSearchSegments.statistics(db).statistics,
-                cache: self.postingCache, analyzers: self.options.analyzers)
+        try readInPlace { db in
+            let reader = try self.segmentedReader(db)
             return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
                 try reader.ranked(query) { lookup($0)?.document.fullText }.map { (MessageID($0.key), $0.score) }
             }
         }
+    }
+
+    /// A reader of the message segments as of this read transaction. The statistics and the
+    /// segment list are read again only when the generation moved (any process's segment change).
+    private func segmentedReader(_ db: Database) throws -> SegmentedIndexReader<SQLiteSegmentStorage> {
+        let generation = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT generation FROM search_state WHERE collection = 'message'")) ?? 0
+        var view = segmentView.withLock { $0 }
+        if view?.statistics.generation != generation {
+            var statistics = try SQLiteSearchSegments.statistics(db).statistics
+            statistics.generation = generation
+            view = (statistics, try SQLiteSegmentStorage.segmentIDs(db))
+            segmentView.withLock { $0 = view }
+        }
+        guard let view else { throw StorageError.corrupt("search state") }
+        return SegmentedIndexReader(
+            storage: SQLiteSegmentStorage(db: db, segments: view.segments), statistics: view.statistics,
+            cache: postingCache, analyzers: options.analyzers)
     }
 
     public func upsertArticle(_ article: KnowledgeArticle) async throws(StorageError) {
@@ -589,6 +605,15 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     // MARK: Error mapping
+
+    /// A read on the calling thread. Search queries take well under a millisecond of CPU; GRDB's
+    /// async read hands the work to a reader queue and back (two thread wake-ups, ~0.4 ms on
+    /// this project's 2-core machine), which would cost more than the query.
+    func readInPlace<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
+        do { return try pool.read(body) } catch let error as StorageError { throw error } catch {
+            throw .backend(String(describing: error))
+        }
+    }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.read(body) } catch let error as StorageError { throw error } catch {

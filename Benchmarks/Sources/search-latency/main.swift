@@ -1,3 +1,4 @@
+import CustomerModel
 import Foundation
 import SQLiteStorage
 import SearchWorkload
@@ -19,7 +20,7 @@ func seconds(_ start: UInt64, _ end: UInt64) -> Double { Double(end - start) / 1
 /// Peak resident set of this process, MB (getrusage: kilobytes on Linux).
 func peakResidentMB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 

@@ -327,18 +327,26 @@ public protocol SegmentedIndexStorage {
 /// Decoded posting lists shared by the queries of one process, bounded in bytes (least
 /// recently used go first), valid for one ``SegmentedIndexStatistics/generation``.
 public final class DecodedPostingsCache: Sendable {
-    private struct Entry {
+    fileprivate struct Entry {
         var list: Postings
         var used: UInt64
         var bytes: Int
     }
 
-    private struct State {
+    fileprivate struct State {
         var generation: Int64 = -1
         var entries: [String: Entry] = [:]
         var bytes = 0
         var clock: UInt64 = 0
+        /// Document keys by number: a number is never reused, so these never go stale.
+        var keys: [UInt32: String] = [:]
+        /// Party and account candidate lists, for this generation.
+        var candidates: [String: [UInt32]] = [:]
+        var candidateCount = 0
     }
+
+    /// Keys kept at most (about 60 bytes each).
+    static let keyCapacity = 200_000
 
     private let state = Mutex(State())
     /// The most bytes of decoded lists kept.
@@ -362,14 +370,36 @@ public final class DecodedPostingsCache: Sendable {
         }
     }
 
+    func key(_ doc: UInt32) -> String? { state.withLock { $0.keys[doc] } }
+
+    func insertKey(_ key: String, for doc: UInt32) {
+        state.withLock { state in
+            if state.keys.count >= Self.keyCapacity { state.keys.removeAll(keepingCapacity: true) }
+            state.keys[doc] = key
+        }
+    }
+
+    func candidates(_ owner: String, generation: Int64) -> [UInt32]? {
+        state.withLock { $0.generation == generation ? $0.candidates[owner] : nil }
+    }
+
+    func insertCandidates(_ list: [UInt32], for owner: String, generation: Int64) {
+        state.withLock { state in
+            if state.generation != generation { state.reset(to: generation) }
+            if state.candidateCount + list.count > Self.keyCapacity {
+                state.candidates.removeAll()
+                state.candidateCount = 0
+            }
+            state.candidates[owner] = list
+            state.candidateCount += list.count
+        }
+    }
+
     func insert(_ list: Postings, for term: String, generation: Int64) {
         let bytes = list.count * 5 + list.blockMax.count + term.utf8.count + 64
         guard bytes <= capacityBytes / 4 || bytes <= 1 << 20 else { return }
         state.withLock { state in
-            if state.generation != generation {
-                state = State()
-                state.generation = generation
-            }
+            if state.generation != generation { state.reset(to: generation) }
             state.clock += 1
             if let old = state.entries.updateValue(Entry(list: list, used: state.clock, bytes: bytes), forKey: term) {
                 state.bytes -= old.bytes
@@ -385,6 +415,17 @@ public final class DecodedPostingsCache: Sendable {
             }
             state.bytes = held
         }
+    }
+}
+
+extension DecodedPostingsCache.State {
+    /// Forgets what another generation decoded (keys stay: they never change).
+    fileprivate mutating func reset(to generation: Int64) {
+        self.generation = generation
+        entries.removeAll()
+        bytes = 0
+        candidates.removeAll()
+        candidateCount = 0
     }
 }
 
@@ -497,9 +538,20 @@ extension SegmentedIndexReader: PostingSource {
 
     func candidateList(_ filter: SearchFilter) -> [UInt32]? {
         var lists: [[UInt32]] = []
-        if let party = filter.party { lists.append(attempt({ try storage.documents(ofParty: party) }) ?? []) }
-        if let account = filter.account { lists.append(attempt({ try storage.documents(ofAccount: account) }) ?? []) }
+        if let party = filter.party {
+            lists.append(candidates("party \(party.rawValue)") { try storage.documents(ofParty: party) })
+        }
+        if let account = filter.account {
+            lists.append(candidates("account \(account.rawValue)") { try storage.documents(ofAccount: account) })
+        }
         return lists.min(by: { $0.count < $1.count })
+    }
+
+    private func candidates(_ owner: String, _ read: () throws -> [UInt32]) -> [UInt32] {
+        if let cached = cache.candidates(owner, generation: statistics.generation) { return cached }
+        guard let list = attempt(read) else { return [] }
+        cache.insertCandidates(list, for: owner, generation: statistics.generation)
+        return list
     }
 
     func documentPredicate(_ filter: SearchFilter) -> (UInt32) -> Bool {
@@ -529,7 +581,10 @@ extension SegmentedIndexReader: PostingSource {
     }
 
     func documentKey(_ doc: UInt32) -> String? {
-        attempt({ try storage.key(of: doc) }) ?? nil
+        if let key = cache.key(doc) { return key }
+        guard let found = attempt({ try storage.key(of: doc) }), let key = found else { return nil }
+        cache.insertKey(key, for: doc)
+        return key
     }
 
     func languageName(of doc: UInt32) -> String {
