@@ -16,7 +16,7 @@ struct AccountDeskCommand: AsyncParsableCommand {
         abstract: "A B2B account support desk built from SupportKit.",
         subcommands: [
             AccountThreadCommand.self, AccountIngestCommand.self, StakeholderCommand.self, TicketCommand.self,
-            IdentityCommand.self, EventsCommand.self, AccountDemoCommand.self,
+            IdentityCommand.self, EventsCommand.self, SearchCommand.self, IndexCommand.self, AccountDemoCommand.self,
         ])
 }
 

@@ -10,7 +10,7 @@ struct ShopDesk: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ThreadCommand.self, IngestCommand.self, SearchCommand.self, TicketCommand.self, IdentityCommand.self,
             EventsCommand.self, ArticlesCommand.self, PrivacyCommand.self, PolicyCommand.self, AnalyzeCommand.self,
-            DetectLanguageCommand.self,
+            DetectLanguageCommand.self, IndexCommand.self,
         ]
     )
 }
