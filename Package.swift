@@ -115,24 +115,26 @@ let package = Package(
             path: "Examples/AccountDesk",
             swiftSettings: strictSwift6
         ),
-        .testTarget(name: "CustomerModelTests", dependencies: ["CustomerModel"], path: "Tests/CustomerModelTests"),
-        .testTarget(name: "ConversationTests", dependencies: ["Conversation"], path: "Tests/ConversationTests"),
+        // What several test targets share (the seeded generator of every property test).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift6),
+        .testTarget(name: "CustomerModelTests", dependencies: ["CustomerModel", "TestSupport"], path: "Tests/CustomerModelTests"),
+        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "TestSupport"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy"], path: "Tests/PolicyTests"),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], path: "Tests/PolicyTests"),
         // A desk in a child process: two writers on one store, and kill -9 mid-act.
         .executableTarget(
-            name: "desk-writer", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage"], path: "Tests/DeskWriter",
+            name: "desk-writer", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "TestSupport"], path: "Tests/DeskWriter",
             swiftSettings: strictSwift6),
         .testTarget(
             name: "SupportDeskTests",
-            dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "desk-writer"],
+            dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer"],
             path: "Tests/SupportDeskTests"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance"], path: "Tests/StorageTests"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "TestSupport"], path: "Tests/StorageTests"),
         // A child process for the crash test: ingests until the test kills it.
         .executableTarget(name: "sqlite-crash-writer", dependencies: ["SQLiteStorage"], path: "Tests/SQLiteCrashWriter"),
         .testTarget(
             name: "SQLiteStorageTests",
-            dependencies: ["SQLiteStorage", "StorageConformance", "sqlite-crash-writer"],
+            dependencies: ["SQLiteStorage", "StorageConformance", "TestSupport", "sqlite-crash-writer"],
             path: "Tests/SQLiteStorageTests"
         ),
     ],

@@ -1,12 +1,13 @@
 import Testing
 @testable import Conversation
+import TestSupport
 
 @Suite("Message-ID fingerprints and their table")
 struct FingerprintTests {
     /// The word-at-a-time path must give the byte loop's fingerprint: derived
     /// Message-IDs are stored, so the function may never change.
     @Test func contiguousAndByteLoopAgree() {
-        var random = SplitMix(seed: 5)
+        var random = SplitMix64(seed: 5)
         for length in 0..<80 {
             let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             let byteLoop = MessageFingerprint(bytes.lazy.map { $0 })  // not contiguous: the byte loop

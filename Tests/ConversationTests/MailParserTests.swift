@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Conversation
+import TestSupport
 
 private func parse(_ text: String) throws -> MailMessage { try MailParser().parse(Array(text.utf8)) }
 
@@ -209,7 +210,7 @@ struct MailBadInputTests {
     /// Random bytes, truncations of a real message at every length, and random
     /// byte mutations never crash the parser; it returns a message or a typed error.
     @Test func fuzzNeverCrashes() {
-        var random = SplitMix(seed: 0xF022)
+        var random = SplitMix64(seed: 0xF022)
         let sample = Array(MIMETests.nested.utf8)
         var parsed = 0
         for length in stride(from: 0, through: sample.count, by: 3) {

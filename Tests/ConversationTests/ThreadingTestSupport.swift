@@ -1,6 +1,7 @@
 import CustomerModel
 import Foundation
 @testable import Conversation
+import TestSupport
 
 let epoch = Date(timeIntervalSince1970: 1_764_000_000)
 
@@ -18,18 +19,6 @@ func b2cDirectory(_ customers: [PartyID] = ["c1", "c2", "c3", "c4", "c5"]) -> Si
     var desk = SingleBuyerDirectory()
     for id in customers { try? desk.add(Customer(id: id, profile: PartyProfile(displayName: id.rawValue)), at: epoch) }
     return desk
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Every permutation of 0..<n.

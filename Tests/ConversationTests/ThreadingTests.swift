@@ -2,6 +2,7 @@ import CustomerModel
 import Foundation
 import Testing
 @testable import Conversation
+import TestSupport
 
 @Suite("Threading by headers")
 struct HeaderThreadingTests {
@@ -307,7 +308,7 @@ struct MergeSplitTests {
     /// points of random histories that include other merges, undos and splits.
     @Test(arguments: [11 as UInt64, 12, 13, 14, 15])
     func mergeThenUndoIsExact(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let directory = b2cDirectory()
         var engine = HelpdeskThreading()
         let parties: [PartyID] = ["c1", "c2", "c3"]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerModel
+import TestSupport
 
 private let t0 = Date(timeIntervalSince1970: 1_764_000_000)
 
@@ -10,7 +11,7 @@ struct VisibilityTests {
     /// force proves they are one person; agents see everything.
     @Test func b2cCustomersSeeOnlyTheirOwn() throws {
         let seed: UInt64 = 0xB2C
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var desk = SingleBuyerDirectory()
         let ids = (0..<60).map { PartyID("c\($0)") }
         for id in ids { try desk.add(Customer(id: id, profile: PartyProfile(displayName: id.rawValue)), at: t0) }
@@ -52,7 +53,7 @@ struct VisibilityTests {
     /// sharing setting decides.
     @Test func b2bStakeholdersNeverCrossAccounts() throws {
         let seed: UInt64 = 0xB2B
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var book = AccountDirectory()
         let sharings: [AccountSharing] = [.allStakeholders, .participantsOnly, .participantsAndRoles([.finance, .executiveSponsor])]
         let roles: [StakeholderRole] = [.buyer, .approver, .finance, .technical, .executiveSponsor]

@@ -13,6 +13,7 @@ import Policy
 import SQLiteStorage
 import Storage
 import SupportDesk
+import TestSupport
 
 /// Mail `index` of the generated traffic: conversation `index / 3`, message `index % 3` of it
 /// (a question, a reply to it, a reply to the reply), from customer `conversation % 50`, with
@@ -50,17 +51,6 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else { fail("usage: desk-writer ingest|acts|erase STORE …") }
 let store: SQLiteSupportStore
@@ -91,7 +81,7 @@ do {
         }
     case "acts":
         guard arguments.count == 5, let seed = UInt64(arguments[3]), let count = Int(arguments[4]) else { fail("acts STORE SEED COUNT") }
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         for step in 0..<count {
             let tickets = UInt64(200)
             let a = ThreadID(1 + random.next() % tickets)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Policy
+import TestSupport
 
 @Suite struct BusinessTimeTests {
     static let zones = ["Europe/Stockholm", "Europe/Helsinki", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
@@ -17,7 +18,7 @@ import Testing
         let calendar = try testCalendar(zone)
         let timeline = BusinessTimeline(calendar, span: OpenInterval(start: utc("2025-12-01T00:00:00Z"), end: utc("2027-02-01T00:00:00Z")))
         let seed = UInt64(0x5EED_2026) ^ UInt64(zone.utf8.count)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for case_ in 0..<300 {
             let anchor = utc(Self.anchors[Int.random(in: 0..<Self.anchors.count, using: &rng)])
             let t = anchor.addingTimeInterval(Double(Int.random(in: -5 * 86_400...5 * 86_400, using: &rng)))
@@ -111,7 +112,7 @@ import Testing
         let team = UnionHours([try testCalendar("Europe/Stockholm"), try testCalendar("Australia/Sydney"),
                                try testCalendar("America/New_York")])
         let seed: UInt64 = 0xF0110
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for case_ in 0..<150 {
             let anchor = utc(BusinessTimeTests.anchors[Int.random(in: 0..<BusinessTimeTests.anchors.count, using: &rng)])
             let t = anchor.addingTimeInterval(Double(Int.random(in: -4 * 86_400...4 * 86_400, using: &rng)))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Policy
+import TestSupport
 
 @Suite struct PolicyDocumentTests {
     static let exampleURL = URL(fileURLWithPath: #filePath)
@@ -129,7 +130,7 @@ import Testing
     @Test func truncatedExampleNeverCrashes() throws {
         let text = try String(contentsOf: Self.exampleURL, encoding: .utf8)
         let bytes = Array(text.utf8)
-        var rng = SeededRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<60 {
             let cut = Int.random(in: 0..<bytes.count, using: &rng)
             _ = issues(String(decoding: bytes[0..<cut], as: UTF8.self))

@@ -2,6 +2,7 @@ import CustomerModel
 import Foundation
 import Testing
 @testable import Policy
+import TestSupport
 
 @Suite struct RoutingTests {
     let router = Router(policy: RoutingPolicy())
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func deterministicWhateverTheInputOrder() {
-        var rng = SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let request = RoutingRequest(language: "en", channel: .email)
         let expected = router.route(request, agents: agents)
         for _ in 0..<50 {

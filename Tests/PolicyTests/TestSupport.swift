@@ -1,19 +1,6 @@
 import Foundation
 @testable import Policy
 
-/// SplitMix64: a small seeded generator so property tests are reproducible from the printed seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// An instant from a UTC ISO 8601 string ("2026-03-29T01:00:00Z").
 func utc(_ text: String) -> Date {
     let f = ISO8601DateFormatter()
@@ -26,6 +13,7 @@ func utc(_ text: String) -> Date {
 }
 
 import Testing
+import TestSupport
 
 /// A calendar with split shifts on weekdays, an all-day Saturday (midnight spans into Sunday),
 /// and a Sunday night window over the hours where DST changes happen.

@@ -4,18 +4,7 @@ import Foundation
 import SQLiteStorage
 @testable import Storage
 import Testing
-
-/// SplitMix64, so failures reproduce from the printed seed.
-struct SegmentRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// The on-disk segmented index against the in-memory index it must equal.
 @Suite("Search on disk")
@@ -26,7 +15,7 @@ struct SegmentTests {
     ]
     static let languages = ["en", "sv", "fi", "de", "it"]
 
-    static func randomMessage(_ number: Int, _ random: inout SegmentRandom) -> SupportMessage {
+    static func randomMessage(_ number: Int, _ random: inout SplitMix64) -> SupportMessage {
         let length = Int.random(in: 2...30, using: &random)
         let text = (0..<length).map { _ in
             words[min(words.count - 1, Int(Double(words.count) * pow(Double.random(in: 0..<1, using: &random), 2)))]
@@ -38,7 +27,7 @@ struct SegmentTests {
             subject: number % 4 == 0 ? "order \(number % 7)" : "", text: text, language: languages[number % languages.count])
     }
 
-    static func randomQuery(_ random: inout SegmentRandom) -> SearchQuery {
+    static func randomQuery(_ random: inout SplitMix64) -> SearchQuery {
         var clauses: [String] = []
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             let word = words[Int.random(in: 0..<words.count, using: &random)]
@@ -75,7 +64,7 @@ struct SegmentTests {
     @Test(arguments: [UInt64(11), 12])
     func aReopenedStoreAnswersLikeTheStoreThatBuiltItAndLikeMemory(seed: UInt64) async throws {
         print("seed \(seed)")
-        var random = SegmentRandom(state: seed)
+        var random = SplitMix64(seed: seed)
         let directory = try TemporaryDirectory()
         let path = directory.path("segments.sqlite")
         let reference = InMemorySupportStore()
@@ -125,7 +114,7 @@ struct SegmentTests {
     /// Analysis in parallel runs gives the bytes a single run gives, and the postings (with
     /// their impacts) an ``InvertedIndex`` adding the documents one by one holds.
     @Test func aParallelBuildEqualsASerialOne() throws {
-        var random = SegmentRandom(state: 5)
+        var random = SplitMix64(seed: 5)
         let documents = (1...6_000).map { number in
             (UInt32(number), SearchDocument(message: Self.randomMessage(number, &random), thread: ThreadID(UInt64(number)), account: nil))
         }
@@ -149,7 +138,7 @@ struct SegmentTests {
     /// Lists split at any point and decoded in order are the list again, block maxima included
     /// (whether the split falls on a block boundary or not); damaged bytes are refused.
     @Test func encodedListsConcatenateAndRefuseDamage() {
-        var random = SegmentRandom(state: 9)
+        var random = SplitMix64(seed: 9)
         for _ in 0..<200 {
             var whole = Postings()
             var doc: UInt32 = 0
@@ -184,7 +173,7 @@ struct SegmentTests {
     /// no tier holds more than mergeFactor − 1 segments after a merge round, and every document
     /// is kept exactly once.
     @Test func theMergePolicyKeepsFewSegmentsInTierOrder() {
-        var random = SegmentRandom(state: 3)
+        var random = SplitMix64(seed: 3)
         var sizes: [Int] = []
         var total = 0
         for _ in 0..<3_000 {

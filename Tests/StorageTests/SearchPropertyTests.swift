@@ -4,18 +4,7 @@ import Foundation
 import Localization
 import Storage
 import Testing
-
-/// A small deterministic generator (SplitMix64), so failures reproduce from the printed seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite("Search properties")
 struct SearchPropertyTests {
@@ -24,7 +13,7 @@ struct SearchPropertyTests {
 
     /// A corpus of `count` documents over few words, so that scores tie often and lists are long.
     static func corpus(seed: UInt64, count: Int) -> InvertedIndex {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var index = InvertedIndex()
         let languages = ["en", "sv", "fi", "de", "it"]
         for number in 1...count {
@@ -41,7 +30,7 @@ struct SearchPropertyTests {
         return index
     }
 
-    static func randomQuery(_ random: inout SeededGenerator) -> String {
+    static func randomQuery(_ random: inout SplitMix64) -> String {
         let terms = Int.random(in: 1...3, using: &random)
         return (0..<terms).map { _ in words[Int.random(in: 0..<words.count, using: &random)] }.joined(separator: " ")
     }
@@ -52,7 +41,7 @@ struct SearchPropertyTests {
     func pruningNeverChangesTheTopK(seed: UInt64) throws {
         print("seed \(seed)")
         let index = Self.corpus(seed: seed, count: 3_000)
-        var random = SeededGenerator(state: seed &* 7919)
+        var random = SplitMix64(seed: seed &* 7919)
         for _ in 0..<300 {
             let text = Self.randomQuery(&random)
             let query = try ParsedQuery(parsing: text)
@@ -70,7 +59,7 @@ struct SearchPropertyTests {
     func filtersHoldAndAgreeWithTheUnfilteredAnswer(seed: UInt64) throws {
         print("seed \(seed)")
         let index = Self.corpus(seed: seed, count: 2_000)
-        var random = SeededGenerator(state: seed &* 104_729)
+        var random = SplitMix64(seed: seed &* 104_729)
         for _ in 0..<200 {
             let text = Self.randomQuery(&random)
             let query = try ParsedQuery(parsing: text)
@@ -107,7 +96,7 @@ struct SearchPropertyTests {
         let seed: UInt64 = 0xF00D
         print("seed \(seed)")
         let index = Self.corpus(seed: 5, count: 500)
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let alphabet = Array("\"*-()ORAND:^{}[]~'\\%_ \t\n\u{0}åäöéß🙂ab") + Self.words.flatMap { Array($0 + " ") }
         var answered = 0
         var refused = 0

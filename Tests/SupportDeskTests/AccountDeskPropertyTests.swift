@@ -5,6 +5,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
+import TestSupport
 
 /// The B2B desk under random acts — stakeholders of three accounts with different sharing
 /// settings writing, replying to each other's mail and copying tags, senders of no account,
@@ -13,7 +14,7 @@ import Testing
 /// ever in a conversation of their account that its sharing setting lets them see.
 @Test func randomAccountDeskActsAgreeAcrossStoresAndRespectSharing() async throws {
     let operations = (ProcessInfo.processInfo.environment["SUPPORTKIT_PROPERTY_OPERATIONS"].flatMap(Int.init) ?? 10_000) / 3
-    var random = SeededRandom(seed: 0xB2B)
+    var random = SplitMix64(seed: 0xB2B)
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("b2b.sqlite").path

@@ -6,21 +6,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
-
-/// SplitMix64: deterministic, so a failing run replays from the seed it prints.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-}
+import TestSupport
 
 /// What an act gave, comparable across stores (sequence numbers and texts aside).
 enum ActOutcome: Equatable {
@@ -49,7 +35,7 @@ struct DeskPropertyTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("property.sqlite").path
-        var random = SeededRandom(seed: Self.seed)
+        var random = SplitMix64(seed: Self.seed)
         let memory = Desk(store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
         var sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
         var clock = Date(timeIntervalSince1970: 1_740_787_200)
@@ -199,7 +185,7 @@ struct DeskPropertyTests {
     }
 
     static func randomMail(
-        _ random: inout SeededRandom, sent: inout [String], tickets: UInt64, at date: Date, quotes: inout [String: String]
+        _ random: inout SplitMix64, sent: inout [String], tickets: UInt64, at date: Date, quotes: inout [String: String]
     ) -> RawMail {
         let customer = customers[random.below(customers.count)]
         let outbound = random.below(10) == 0
@@ -231,7 +217,7 @@ struct DeskPropertyTests {
         return mail(text + "\n\n" + chosen)
     }
 
-    static func randomChat(_ random: inout SeededRandom, sent: inout [String], at date: Date) -> SupportMessage {
+    static func randomChat(_ random: inout SplitMix64, sent: inout [String], at date: Date) -> SupportMessage {
         let customer = customers[random.below(customers.count)]
         let id = "chat:\(sent.count)"
         sent.append(id)

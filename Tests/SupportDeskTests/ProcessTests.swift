@@ -5,6 +5,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
+import TestSupport
 
 /// The `desk-writer` executable, built beside the test bundle.
 var deskWriter: URL {
@@ -134,7 +135,7 @@ struct ProcessTests {
     static let runs = ProcessInfo.processInfo.environment["SUPPORTKIT_CRASH_RUNS"].flatMap(Int.init) ?? 6
 
     @Test func killedAtRandomPointsTheStoreKeepsEveryAcknowledgedChange() async throws {
-        var random = SeededRandom(seed: ProcessInfo.processInfo.environment["SUPPORTKIT_CRASH_SEED"].flatMap(UInt64.init) ?? 0xC0FFEE)
+        var random = SplitMix64(seed: ProcessInfo.processInfo.environment["SUPPORTKIT_CRASH_SEED"].flatMap(UInt64.init) ?? 0xC0FFEE)
         for run in 0..<Self.runs {
             let folder = try temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }

@@ -4,13 +4,14 @@ import Foundation
 import Storage
 import SupportDesk
 import Testing
+import TestSupport
 
 /// One implementation of the rules: the in-memory batch engine (`HelpdeskThreading`) and the
 /// stored path (`ThreadingRules` over a store's index, through the desk) place the same random
 /// traffic — replies, hostile references, copied tags, header-less quotes, duplicates, chats
 /// and calls — in the same threads by the same rules.
 @Test func theInMemoryEngineAndTheStoredPathThreadAlike() async throws {
-    var random = SeededRandom(seed: 0xE0_1A1E)
+    var random = SplitMix64(seed: 0xE0_1A1E)
     let support = try ContactPoint.email("support@shop.example")
     var sent: [String] = []
     var clock = Date(timeIntervalSince1970: 1_740_787_200)

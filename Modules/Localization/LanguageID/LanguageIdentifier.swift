@@ -128,6 +128,11 @@ struct NgramModel: Sendable {
         var entries: [UInt64] = []  // n-gram key per row
         var costs: [UInt8] = []
         text.withUTF8 { bytes in
+            // One pass to size the arrays: appends then never reallocate (the parse runs once per
+            // process, on the path of a one-mail ingest).
+            var lines = 0
+            for byte in bytes where byte == 0x0A { lines += 1 }
+            entries.reserveCapacity(lines)
             var lineStart = 0
             while lineStart < bytes.count {
                 var lineEnd = lineStart
@@ -137,6 +142,7 @@ struct NgramModel: Sendable {
                 if line.isEmpty { continue }
                 if languages.isEmpty {
                     languages = String(decoding: line, as: UTF8.self).split(separator: " ").map(String.init)
+                    costs.reserveCapacity(lines * languages.count)
                     continue
                 }
                 guard let tab = line.firstIndex(of: 0x09), line.count - tab - 1 == languages.count * 2 else { continue }
