@@ -310,3 +310,16 @@ struct SQLiteSegmentStorage: SegmentedIndexStorage {
             date: Date(timeIntervalSince1970: Double.fromDatabaseValue(row["sent_at"]) ?? 0))
     }
 }
+
+/// A ``SegmentedIndexStorage`` that has nothing: every read throws, so a reader over it answers
+/// only from ``DecodedPostingsCache`` and reports whatever it would have had to read.
+struct CacheOnlySegmentStorage: SegmentedIndexStorage {
+    struct NotCached: Error {}
+
+    func encodedPostings(of term: String) throws -> [[UInt8]] { throw NotCached() }
+    func termCounts(withPrefix prefix: String) throws -> [(term: String, count: Int)] { throw NotCached() }
+    func documents(ofParty party: PartyID) throws -> [UInt32] { throw NotCached() }
+    func documents(ofAccount account: PartyID) throws -> [UInt32] { throw NotCached() }
+    func columns(of doc: UInt32) throws -> SearchDocumentColumns? { throw NotCached() }
+    func key(of doc: UInt32) throws -> String? { throw NotCached() }
+}

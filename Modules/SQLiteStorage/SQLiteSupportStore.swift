@@ -333,11 +333,43 @@ public final class SQLiteSupportStore: SupportStore {
     ///
     /// - Throws: ``StorageError/invalidQuery(_:)``; ``StorageError/corrupt(_:)``; ``StorageError/backend(_:)``.
     public func searchRanked(_ query: SearchQuery) async throws(StorageError) -> [(message: MessageID, score: Double)] {
-        try readInPlace { db in
+        if let answered = try rankedFromCache(query) { return answered }
+        return try readInPlace { db in
             let reader = try self.segmentedReader(db)
             return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
                 try reader.ranked(query) { lookup($0)?.document.fullText }.map { (MessageID($0.key), $0.score) }
             }
+        }
+    }
+
+    /// The ranking answered from this process's caches alone, when the store's generation is
+    /// the one they hold and they hold everything the query reads; nil otherwise (the caller
+    /// then reads in a transaction). One statement, no transaction: the cached lists, keys and
+    /// candidates are exactly the committed state at that generation, and one row read is
+    /// atomic, so the answer is the one a transaction would give.
+    private func rankedFromCache(_ query: SearchQuery) throws(StorageError) -> [(message: MessageID, score: Double)]? {
+        guard let view = segmentView.withLock({ $0 }) else { return nil }
+        let generation: Int64
+        do {
+            generation = try pool.unsafeRead { db in
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM search_state WHERE collection = 'message'")) ?? 0
+            }
+        } catch { return nil }
+        guard generation == view.statistics.generation else { return nil }
+        let reader = SegmentedIndexReader(
+            storage: CacheOnlySegmentStorage(), statistics: view.statistics, cache: postingCache, analyzers: options.analyzers)
+        var neededText = false
+        do {
+            let hits = try reader.ranked(query) { _ in
+                neededText = true
+                return nil
+            }
+            return neededText ? nil : hits.map { (MessageID($0.key), $0.score) }
+        } catch let error as StorageError {
+            if case .invalidQuery = error { throw error }
+            return nil
+        } catch {
+            return nil
         }
     }
 

@@ -102,6 +102,12 @@ struct SegmentTests {
         let reopened = try SQLiteSupportStore(path: path)
         for (query, answer) in zip(queries, built) {
             #expect(await Self.answer(reopened, query) == answer, "reopened: \(query.text)")
+            // The ranking alone, read twice: the second answer comes from the caches only.
+            let ids = answer.split(separator: "\n").map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+            for _ in 0..<2 {
+                let ranked = try await reopened.searchRanked(query).map { "\($0.message.rawValue) \(String(format: "%.9f", $0.score))" }
+                #expect(ranked == ids, "ranked: \(query.text)")
+            }
         }
         // Merging every segment changes no answer either.
         try await reopened.checkpointSearchIndex(mergeAll: true)
@@ -109,6 +115,23 @@ struct SegmentTests {
         for (query, answer) in zip(queries.prefix(80), built) {
             #expect(await Self.answer(reopened, query) == answer, "merged: \(query.text)")
         }
+    }
+
+    /// A store whose caches hold a query's lists still sees what another connection (another
+    /// process, here another store object on the file) wrote since: the generation moved.
+    @Test func cachedAnswersFollowAnotherWritersCommits() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("two.sqlite")
+        let reader = try SQLiteSupportStore(path: path)
+        let writer = try SQLiteSupportStore(path: path)
+        _ = try await writer.ingest(record(message("a@shop", party: "p1", text: "parcel refund"), thread: 1))
+        let query = SearchQuery("parcel", limit: 10)
+        for _ in 0..<2 { #expect(try await reader.searchRanked(query).map(\.message) == ["a@shop"]) }
+        _ = try await writer.ingest(record(message("b@shop", party: "p2", text: "parcel parcel late"), thread: 2))
+        #expect(Set(try await reader.searchRanked(query).map(\.message)) == ["a@shop", "b@shop"])
+        try await writer.apply([PersonalDataChange(recordID: PersonalRecordID.message("a@shop"), action: .delete)])
+        #expect(try await reader.searchRanked(query).map(\.message) == ["b@shop"])
+        #expect(try await reader.search(SearchQuery("refund")).isEmpty)
     }
 
     /// Analysis in parallel runs gives the bytes a single run gives, and the postings (with
