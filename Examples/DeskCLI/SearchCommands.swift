@@ -112,7 +112,7 @@ public struct SearchCommand: AsyncParsableCommand {
 public struct IndexCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "index", abstract: "Inspect or merge the store's search segments.",
-        subcommands: [IndexStatsCommand.self, IndexMergeCommand.self])
+        subcommands: [IndexStatsCommand.self, IndexMergeCommand.self, IndexRebuildCommand.self])
 
     public init() {}
 }
@@ -155,6 +155,26 @@ public struct IndexMergeCommand: AsyncParsableCommand {
     public func run() async throws {
         let sqlite = try openStore(store, create: false)
         try await sqlite.checkpointSearchIndex(mergeAll: true)
+        print(try await IndexStatsCommand.json(sqlite))
+    }
+}
+
+/// `index rebuild [--store FILE]`: analyzes every message again into fresh segments (after an
+/// analyzer change), merges them into one, then prints the stats.
+public struct IndexRebuildCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rebuild", abstract: "Index every message anew (one transaction), then print the stats.")
+
+    @Option(help: "The SQLite store file.")
+    var store = defaultStoreFile
+
+    public init() {}
+
+    public func run() async throws {
+        let sqlite = try openStore(store, create: false)
+        let started = Date()
+        try await sqlite.rebuildSearchIndex()
+        complain(String(format: "rebuilt in %.2f s", Date().timeIntervalSince(started)))
         print(try await IndexStatsCommand.json(sqlite))
     }
 }

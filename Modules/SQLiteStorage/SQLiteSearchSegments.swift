@@ -111,6 +111,17 @@ enum SQLiteSearchSegments {
         }
     }
 
+    /// Drops every segment and indexes every message again, in the caller's transaction (after
+    /// an analyzer change; the text is analyzed anew, on every core).
+    static func rebuild(_ db: Database, analyzers: AnalyzerRegistry) throws {
+        let generation = try statistics(db).statistics.generation
+        try db.execute(sql: "DELETE FROM search_segment_term")
+        try db.execute(sql: "DELETE FROM search_segment")
+        try db.execute(sql: "DELETE FROM search_language")
+        try save(SegmentedIndexStatistics(documents: 0, totalLength: 0, languages: [], generation: generation + 1), watermark: 0, db)
+        try indexPending(db, analyzers: analyzers)
+    }
+
     /// Merges every segment into one (a host's maintenance call; queries then probe one B-tree range per term).
     static func mergeAll(_ db: Database) throws {
         let segments = try Row.fetchAll(db, sql: "SELECT id, first_doc, last_doc, documents FROM search_segment ORDER BY first_doc")

@@ -444,6 +444,18 @@ public final class SQLiteSupportStore: SupportStore {
         }
     }
 
+    /// Indexes every message anew into fresh segments, in one transaction (queries meanwhile
+    /// answer from the old segments; a failure leaves them). For an analyzer change: erasure
+    /// finds a message's postings by analyzing it the way it was indexed.
+    ///
+    /// - Parameter mergeAll: leave one segment.
+    public func rebuildSearchIndex(mergeAll: Bool = true) async throws(StorageError) {
+        try await indexWrite { db in
+            try SQLiteSearchSegments.rebuild(db, analyzers: self.options.analyzers)
+            if mergeAll { try SQLiteSearchSegments.mergeAll(db) }
+        }
+    }
+
     /// Reloads the knowledge-base index when another process wrote articles since this one
     /// loaded it; inside a write transaction, so nobody changes them again before it ends.
     private func refreshArticles(_ db: Database) throws {
