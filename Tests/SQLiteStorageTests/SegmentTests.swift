@@ -127,6 +127,28 @@ struct SegmentTests {
         }
     }
 
+    /// Hostile query text (operators, quotes, SQL's own metacharacters, NUL, emoji) gets from the
+    /// on-disk index exactly what it gets from the in-memory one: the same hits or the same
+    /// typed error. Nothing a user types reaches SQL text (terms are bound parameters).
+    @Test func hostileQueriesAnswerAsTheInMemoryIndexDoes() async throws {
+        var random = SplitMix64(seed: 0xBAD)
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteSupportStore(path: directory.path("hostile.sqlite"))
+        let reference = InMemorySupportStore()
+        for start in stride(from: 1, through: 600, by: 50) {
+            let records = (start..<(start + 50)).map { record(Self.randomMessage($0, &random), thread: UInt64($0)) }
+            _ = try await store.ingest(contentsOf: records)
+            _ = try await reference.ingest(contentsOf: records)
+        }
+        let alphabet = Array("\"*-()ORAND:^{}[]~'\\%_;= \t\n\u{0}åäöéß🙂ab") + Self.words.flatMap { Array($0 + " ") }
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...50, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
+            let filter = Bool.random(using: &random) ? SearchFilter(party: "p3") : SearchFilter()
+            let query = SearchQuery(text, filter: filter, limit: 20)
+            #expect(await Self.answer(store, query) == (await Self.answer(reference, query)), "'\(text)'")
+        }
+    }
+
     /// A store whose caches hold a query's lists still sees what another connection (another
     /// process, here another store object on the file) wrote since: the generation moved.
     @Test func cachedAnswersFollowAnotherWritersCommits() async throws {

@@ -353,7 +353,7 @@ public final class DecodedPostingsCache: Sendable {
     public let capacityBytes: Int
 
     /// A cache holding at most `capacityBytes` of decoded lists (5 bytes per posting).
-    public init(capacityBytes: Int = 32 << 20) {
+    public init(capacityBytes: Int = 64 << 20) {
         self.capacityBytes = capacityBytes
     }
 
