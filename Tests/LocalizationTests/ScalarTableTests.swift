@@ -15,3 +15,17 @@ import Testing
     }
     #expect(missed.isEmpty, "scalars folded only when every block is decomposed: \(missed.prefix(20))")
 }
+
+/// Only scalars that change when lower-cased are asked for their mapping (a String each); every
+/// other scalar must map to itself, as the full mapping says.
+@Test func theLowerCaseColumnIsTheFullMapping() {
+    let table = ScalarTable.shared
+    var wrong: [String] = []
+    for value in 0..<ScalarTable.limit {
+        guard let scalar = Unicode.Scalar(value) else { continue }
+        let lowered = scalar.properties.lowercaseMapping.unicodeScalars
+        let expected = lowered.count == 1 ? (lowered.first?.value ?? value) : value
+        if table.lower[Int(value)] != expected { wrong.append(String(value, radix: 16)) }
+    }
+    #expect(wrong.isEmpty, "\(wrong.prefix(20))")
+}

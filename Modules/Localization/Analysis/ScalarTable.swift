@@ -63,6 +63,9 @@ struct ScalarTable: Sendable {
             lower[Int(value)] = value
             guard let scalar = Unicode.Scalar(value) else { continue }
             classes[Int(value)] = Self.classify(scalar)
+            // `lowercaseMapping` makes a String; asking first keeps the ~11,000 scalars that
+            // lower-case to themselves from allocating one each at every process start.
+            guard scalar.properties.changesWhenLowercased else { continue }
             let lowered = scalar.properties.lowercaseMapping.unicodeScalars
             if lowered.count == 1, let only = lowered.first { lower[Int(value)] = only.value }
         }

@@ -20,12 +20,20 @@ protocol PostingSource {
     func expand(prefix: String, limit: Int) -> [(term: String, postings: Postings)]
     /// The documents a party or account filter allows, in increasing order; nil without such a filter.
     func candidateList(_ filter: SearchFilter) -> [UInt32]?
+    /// The per-document test a source makes for a filter (a concrete type, so the candidate
+    /// loops call it directly rather than through a closure).
+    associatedtype Predicate: DocumentPredicate
     /// The per-document test for the rest of the filter (and liveness).
-    func documentPredicate(_ filter: SearchFilter) -> (UInt32) -> Bool
+    func documentPredicate(_ filter: SearchFilter) -> Predicate
     /// The key of a document; nil when it is gone.
     func documentKey(_ doc: UInt32) -> String?
     /// The primary language subtag of a document ("und" when unknown).
     func languageName(of doc: UInt32) -> String
+}
+
+/// Whether a document passes the parts of a filter that candidate lists do not decide.
+protocol DocumentPredicate {
+    func accepts(_ doc: UInt32) -> Bool
 }
 
 /// A query resolved against the dictionary: posting lists to intersect, lists to exclude,
@@ -53,7 +61,7 @@ extension PostingSource {
         let candidates = candidateList(filter)
         let predicate = documentPredicate(filter)
         let accept: (UInt32) -> Bool = { doc in
-            guard predicate(doc) else { return false }
+            guard predicate.accepts(doc) else { return false }
             for list in resolved.excluded where list.find(doc) != nil { return false }
             guard !resolved.phrases.isEmpty || !resolved.excludedPhrases.isEmpty else { return true }
             guard let key = documentKey(doc), let body = text(key) else { return false }
@@ -424,10 +432,7 @@ extension InvertedIndex: PostingSource {
         expand(prefix: prefix).prefix(limit).map { (terms[Int($0)], postings[Int($0)]) }
     }
 
-    func documentPredicate(_ filter: SearchFilter) -> (UInt32) -> Bool {
-        let predicate = Predicate(index: self, filter: filter)
-        return { predicate.accepts($0) }
-    }
+    func documentPredicate(_ filter: SearchFilter) -> IndexPredicate { IndexPredicate(index: self, filter: filter) }
 
     func documentKey(_ doc: UInt32) -> String? {
         let slot = Int(doc)
@@ -436,7 +441,7 @@ extension InvertedIndex: PostingSource {
 }
 
 /// The filters that are checked per document (party and account choose the candidates).
-struct Predicate {
+struct IndexPredicate: DocumentPredicate {
     let alive: [Bool]
     let party: UInt32?
     let account: UInt32?

@@ -500,7 +500,7 @@ public struct SegmentedIndexReader<Storage: SegmentedIndexStorage> {
         return found.hits
     }
 
-    private func attempt<T>(_ body: () throws -> T) -> T? {
+    fileprivate func attempt<T>(_ body: () throws -> T) -> T? {
         do { return try body() } catch {
             if failure.error == nil { failure.error = error }
             return nil
@@ -554,31 +554,7 @@ extension SegmentedIndexReader: PostingSource {
         return list
     }
 
-    func documentPredicate(_ filter: SearchFilter) -> (UInt32) -> Bool {
-        // Erased documents have no postings, and party or account candidates come from the rows:
-        // only the other filters (or both owner filters at once) read a document's columns.
-        let needsColumns =
-            filter.statuses != nil || filter.channels != nil || filter.languages != nil || filter.from != nil
-            || filter.until != nil || (filter.party != nil && filter.account != nil)
-        guard needsColumns else { return { _ in true } }
-        let languages = filter.languages.map { Set($0.map(AnalyzerRegistry.primarySubtag)) }
-        let from = filter.from.map { $0.timeIntervalSince1970.rounded(.up) }
-        let until = filter.until.map { $0.timeIntervalSince1970.rounded(.up) }
-        return { doc in
-            guard let columns = attempt({ try storage.columns(of: doc) }), let columns else { return false }
-            if let party = filter.party, columns.party != party { return false }
-            if let account = filter.account, columns.account != account { return false }
-            if let channels = filter.channels, !channels.contains(columns.channel ?? "") { return false }
-            if let languages, !languages.contains(AnalyzerRegistry.primarySubtag(columns.language ?? "und")) { return false }
-            let seconds = columns.date.timeIntervalSince1970.rounded(.down)
-            if let from, seconds < from { return false }
-            if let until, seconds >= until { return false }
-            if let statuses = filter.statuses {
-                guard let status = columns.status, statuses.contains(status) else { return false }
-            }
-            return true
-        }
-    }
+    func documentPredicate(_ filter: SearchFilter) -> ColumnPredicate<Storage> { ColumnPredicate(reader: self, filter: filter) }
 
     func documentKey(_ doc: UInt32) -> String? {
         if let key = cache.key(doc) { return key }
@@ -635,5 +611,44 @@ extension SegmentBuilder {
         guard SegmentPostingsCoding.decode(encoded, appendingTo: &list) else { return nil }
         list.remove(documents)
         return .some(list.count == 0 ? nil : SegmentPostingsCoding.encode(list))
+    }
+}
+
+/// The per-document test of a segmented index: erased documents have no postings, and party or
+/// account candidates come from the rows, so only the other filters (or both owner filters at
+/// once) read a document's columns — one row per candidate that would enter the top k.
+struct ColumnPredicate<Storage: SegmentedIndexStorage>: DocumentPredicate {
+    let reader: SegmentedIndexReader<Storage>
+    let filter: SearchFilter
+    let needsColumns: Bool
+    let languages: Set<String>?
+    let from: Double?
+    let until: Double?
+
+    init(reader: SegmentedIndexReader<Storage>, filter: SearchFilter) {
+        self.reader = reader
+        self.filter = filter
+        needsColumns =
+            filter.statuses != nil || filter.channels != nil || filter.languages != nil || filter.from != nil
+            || filter.until != nil || (filter.party != nil && filter.account != nil)
+        languages = filter.languages.map { Set($0.map(AnalyzerRegistry.primarySubtag)) }
+        from = filter.from.map { $0.timeIntervalSince1970.rounded(.up) }
+        until = filter.until.map { $0.timeIntervalSince1970.rounded(.up) }
+    }
+
+    func accepts(_ doc: UInt32) -> Bool {
+        guard needsColumns else { return true }
+        guard let columns = reader.attempt({ try reader.storage.columns(of: doc) }), let columns else { return false }
+        if let party = filter.party, columns.party != party { return false }
+        if let account = filter.account, columns.account != account { return false }
+        if let channels = filter.channels, !channels.contains(columns.channel ?? "") { return false }
+        if let languages, !languages.contains(AnalyzerRegistry.primarySubtag(columns.language ?? "und")) { return false }
+        let seconds = columns.date.timeIntervalSince1970.rounded(.down)
+        if let from, seconds < from { return false }
+        if let until, seconds >= until { return false }
+        if let statuses = filter.statuses {
+            guard let status = columns.status, statuses.contains(status) else { return false }
+        }
+        return true
     }
 }
