@@ -182,15 +182,20 @@ enum SQLiteSearchSegments {
             }
         }
         guard !removedBySegment.isEmpty else { return }
+        // Only documents some list still held are counted out: one erased before (anonymised,
+        // now deleted) left every list then, and must not lower the counts twice.
+        var foundBySegment: [Int64: Set<UInt32>] = [:]
         for (term, bySegment) in removedByRow {
             for (segment, removed) in bySegment {
                 guard let data = try Data.fetchOne(
                     db, sql: "SELECT postings FROM search_segment_term WHERE segment = ? AND term = ?", arguments: [segment, term])
                 else { continue }
-                guard let kept = SegmentBuilder.removing(removed, from: [UInt8](data)) else {
+                guard let result = SegmentBuilder.removing(removed, from: [UInt8](data)) else {
                     throw StorageError.corrupt("search postings of a segment")
                 }
-                if let kept {
+                guard !result.found.isEmpty else { continue }
+                foundBySegment[segment, default: []].formUnion(result.found)
+                if let kept = result.list {
                     try db.execute(
                         sql: "UPDATE search_segment_term SET count = ?, postings = ? WHERE segment = ? AND term = ?",
                         arguments: [SegmentPostingsCoding.count(of: kept) ?? 0, Data(kept), segment, term])
@@ -200,7 +205,7 @@ enum SQLiteSearchSegments {
             }
         }
         for segment in segments {
-            guard let removed = removedBySegment[segment.id] else { continue }
+            guard let removed = foundBySegment[segment.id] else { continue }
             let left = segment.documents - Int64(removed.count)
             if left <= 0 {
                 try db.execute(sql: "DELETE FROM search_segment_term WHERE segment = ?", arguments: [segment.id])
@@ -209,7 +214,7 @@ enum SQLiteSearchSegments {
                 try db.execute(sql: "UPDATE search_segment SET documents = ? WHERE id = ?", arguments: [left, segment.id])
             }
         }
-        statistics.documents -= removedBySegment.values.reduce(0) { $0 + $1.count }
+        statistics.documents -= foundBySegment.values.reduce(0) { $0 + $1.count }
         statistics.generation += 1
         try save(statistics, watermark: watermark, db)
     }

@@ -149,6 +149,34 @@ struct SegmentTests {
         }
     }
 
+    /// A message anonymised and later deleted is counted out of its segment once: the other
+    /// messages of the segment stay searchable, with the in-memory store's scores.
+    @Test func aMessageErasedTwiceLeavesItsSegmentMatesAlone() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteSupportStore(path: directory.path("twice.sqlite"))
+        let reference = InMemorySupportStore()
+        let records = [
+            record(message("a@shop", party: "p1", text: "parcel refund late"), thread: 1),
+            record(message("b@shop", party: "p2", text: "parcel broken"), thread: 2),
+            record(message("c@shop", party: "p3", text: "parcel label"), thread: 3),
+        ]
+        _ = try await store.ingest(contentsOf: records)
+        _ = try await reference.ingest(contentsOf: records)
+        #expect(try await store.searchSegmentSizes() == [3])
+        for change in [
+            PersonalDataChange(recordID: PersonalRecordID.message("a@shop"), action: .anonymise),
+            PersonalDataChange(recordID: PersonalRecordID.message("a@shop"), action: .delete),
+            PersonalDataChange(recordID: PersonalRecordID.message("b@shop"), action: .delete),
+        ] {
+            try await store.apply([change])
+            try await reference.apply([change])
+        }
+        #expect(try await store.searchSegmentSizes() == [1])
+        let query = SearchQuery("parcel")
+        #expect(try await store.search(query).map(\.message) == ["c@shop"])
+        #expect(await Self.answer(store, query) == (await Self.answer(reference, query)))
+    }
+
     /// A store whose caches hold a query's lists still sees what another connection (another
     /// process, here another store object on the file) wrote since: the generation moved.
     @Test func cachedAnswersFollowAnotherWritersCommits() async throws {

@@ -602,15 +602,18 @@ extension SegmentBuilder {
         return contents(lists, first: firstDocument, last: lastDocument, documents: documents)
     }
 
-    /// A segment's lists without some documents (erasure): each list is given and returned
-    /// encoded; nil for a list left empty.
+    /// A segment's list without some documents (erasure), given and returned encoded (`list`
+    /// nil when nothing is left), and which of the documents it held (`found`: a document
+    /// erased twice — anonymised, then deleted — is found only the first time).
     ///
-    /// - Returns: nil when a list is damaged.
-    public static func removing(_ documents: Set<UInt32>, from encoded: [UInt8]) -> [UInt8]?? {
+    /// - Returns: nil when the list is damaged.
+    public static func removing(_ documents: Set<UInt32>, from encoded: [UInt8]) -> (list: [UInt8]?, found: Set<UInt32>)? {
         var list = Postings()
         guard SegmentPostingsCoding.decode(encoded, appendingTo: &list) else { return nil }
-        list.remove(documents)
-        return .some(list.count == 0 ? nil : SegmentPostingsCoding.encode(list))
+        let found = documents.filter { list.find($0) != nil }
+        guard !found.isEmpty else { return (encoded, []) }
+        list.remove(found)
+        return (list.count == 0 ? nil : SegmentPostingsCoding.encode(list), found)
     }
 }
 
