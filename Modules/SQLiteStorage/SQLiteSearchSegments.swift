@@ -20,7 +20,31 @@ enum SQLiteSearchSegments {
     /// Messages per segment a flush builds at most (bounds a bulk import's memory).
     static let flushDocuments = 50_000
 
+    /// The `message` columns ``document(_:)`` reads.
+    static let documentColumns = "doc, id, thread, party, account, sent_at, language, channel, subject, text"
+
     // MARK: State
+
+    /// The stored generation of the message index (moves with every segment change).
+    static func generation(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM search_state WHERE collection = 'message'")) ?? 0
+    }
+
+    /// Whether messages above the watermark wait to be indexed: one statement, so the end of
+    /// every desk transaction (and every open) pays only this when there are none.
+    static func hasPending(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE((SELECT MAX(doc) FROM message), 0)
+                        > COALESCE((SELECT watermark FROM search_state WHERE collection = 'message'), 0)
+                    """)) ?? false
+    }
+
+    /// The segments in document order.
+    private static func segmentRows(_ db: Database) throws -> [Row] {
+        try Row.fetchAll(db, sql: "SELECT id, first_doc, last_doc, documents FROM search_segment ORDER BY first_doc")
+    }
 
     static func statistics(_ db: Database) throws -> (statistics: SegmentedIndexStatistics, watermark: Int64) {
         let row = try Row.fetchOne(
@@ -56,14 +80,13 @@ enum SQLiteSearchSegments {
     /// - Returns: whether anything was indexed.
     @discardableResult
     static func indexPending(_ db: Database, analyzers: AnalyzerRegistry) throws -> Bool {
+        guard try hasPending(db) else { return false }
         var (statistics, watermark) = try statistics(db)
         guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message"), last > watermark else { return false }
         while watermark < last {
             let rows = try Row.fetchAll(
-                db, sql: """
-                    SELECT doc, id, thread, party, account, sent_at, language, channel, subject, text
-                    FROM message WHERE doc > ? ORDER BY doc LIMIT ?
-                    """, arguments: [watermark, flushDocuments])
+                db, sql: "SELECT \(documentColumns) FROM message WHERE doc > ? ORDER BY doc LIMIT ?",
+                arguments: [watermark, flushDocuments])
             guard let lastRow = rows.last else { break }
             let documents = try rows.map { row in (UInt32(truncatingIfNeeded: try SQLiteSupportStore.int64(row, "doc")), try document(row)) }
             let built = SegmentBuilder.build(documents, analyzers: analyzers, after: statistics)
@@ -76,6 +99,7 @@ enum SQLiteSearchSegments {
         return true
     }
 
+    /// The search document of a `message` row read with ``documentColumns``.
     static func document(_ row: Row) throws -> SearchDocument {
         SearchDocument(
             key: try SQLiteSupportStore.string(row, "id"), title: String.fromDatabaseValue(row["subject"]) ?? "",
@@ -104,7 +128,7 @@ enum SQLiteSearchSegments {
     /// caller's transaction: the merged segment replaces its parts atomically.
     static func mergeIfDue(_ db: Database) throws {
         while true {
-            let segments = try Row.fetchAll(db, sql: "SELECT id, first_doc, last_doc, documents FROM search_segment ORDER BY first_doc")
+            let segments = try segmentRows(db)
             guard let range = SegmentMergePolicy.mergeRange(sizes: try segments.map { Int(try SQLiteSupportStore.int64($0, "documents")) })
             else { return }
             try merge(Array(segments[range]), db)
@@ -124,7 +148,7 @@ enum SQLiteSearchSegments {
 
     /// Merges every segment into one (a host's maintenance call; queries then probe one B-tree range per term).
     static func mergeAll(_ db: Database) throws {
-        let segments = try Row.fetchAll(db, sql: "SELECT id, first_doc, last_doc, documents FROM search_segment ORDER BY first_doc")
+        let segments = try segmentRows(db)
         if segments.count > 1 { try merge(segments, db) }
     }
 
@@ -162,7 +186,7 @@ enum SQLiteSearchSegments {
     static func remove(docs: [Int64], analyzers: AnalyzerRegistry, _ db: Database) throws {
         guard !docs.isEmpty else { return }
         var (statistics, watermark) = try statistics(db)
-        let segments = try Row.fetchAll(db, sql: "SELECT id, first_doc, last_doc, documents FROM search_segment ORDER BY first_doc")
+        let segments = try segmentRows(db)
             .map { row in
                 (id: try SQLiteSupportStore.int64(row, "id"), first: try SQLiteSupportStore.int64(row, "first_doc"),
                  last: try SQLiteSupportStore.int64(row, "last_doc"), documents: try SQLiteSupportStore.int64(row, "documents"))
@@ -171,9 +195,7 @@ enum SQLiteSearchSegments {
         var removedByRow: [String: [Int64: Set<UInt32>]] = [:]
         for doc in Set(docs) where doc <= watermark {
             guard let segment = segments.first(where: { $0.first <= doc && doc <= $0.last }),
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT doc, id, thread, party, account, sent_at, language, channel, subject, text FROM message WHERE doc = ?",
-                    arguments: [doc])
+                let row = try Row.fetchOne(db, sql: "SELECT \(documentColumns) FROM message WHERE doc = ?", arguments: [doc])
             else { continue }
             let number = UInt32(truncatingIfNeeded: doc)
             removedBySegment[segment.id, default: []].insert(number)

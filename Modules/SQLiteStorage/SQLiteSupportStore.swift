@@ -93,10 +93,7 @@ public final class SQLiteSupportStore: SupportStore {
     /// One read when there are none, which is every open after the first.
     private static func indexUnindexedRows(_ pool: DatabasePool, analyzers: AnalyzerRegistry) throws(StorageError) {
         do {
-            let pending = try pool.read { db in
-                let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM search_state WHERE collection = 'message'") ?? 0
-                return (try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM message") ?? 0) > watermark
-            }
+            let pending = try pool.read { db in try SQLiteSearchSegments.hasPending(db) }
             if pending { _ = try pool.write { db in try SQLiteSearchSegments.indexPending(db, analyzers: analyzers) } }
         } catch let error as StorageError { throw error } catch { throw .backend(String(describing: error)) }
     }
@@ -354,9 +351,7 @@ public final class SQLiteSupportStore: SupportStore {
         guard let view = segmentView.withLock({ $0 }) else { return nil }
         let generation: Int64
         do {
-            generation = try pool.unsafeRead { db in
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM search_state WHERE collection = 'message'")) ?? 0
-            }
+            generation = try pool.unsafeRead { db in try SQLiteSearchSegments.generation(db) }
         } catch { return nil }
         guard generation == view.statistics.generation else { return nil }
         let reader = SegmentedIndexReader(
@@ -379,8 +374,7 @@ public final class SQLiteSupportStore: SupportStore {
     /// A reader of the message segments as of this read transaction. The statistics and the
     /// segment list are read again only when the generation moved (any process's segment change).
     private func segmentedReader(_ db: Database) throws -> SegmentedIndexReader<SQLiteSegmentStorage> {
-        let generation = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT generation FROM search_state WHERE collection = 'message'")) ?? 0
+        let generation = try SQLiteSearchSegments.generation(db)
         var view = segmentView.withLock { $0 }
         if view?.statistics.generation != generation {
             var statistics = try SQLiteSearchSegments.statistics(db).statistics
@@ -565,17 +559,10 @@ public final class SQLiteSupportStore: SupportStore {
     private static func searchDocument(_ db: Database, key: String) throws -> (document: SearchDocument, thread: ThreadID?)? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT thread, party, account, sent_at, language, channel, subject, text FROM message WHERE id = ?",
-                arguments: [key])
+                db.cachedStatement(sql: "SELECT \(SQLiteSearchSegments.documentColumns) FROM message WHERE id = ?"), arguments: [key])
         else { return nil }
-        let thread = ThreadID(UInt64(try int64(row, "thread")))
-        let document = SearchDocument(
-            key: key, title: String.fromDatabaseValue(row["subject"]) ?? "", body: String.fromDatabaseValue(row["text"]) ?? "",
-            language: String.fromDatabaseValue(row["language"]), party: String.fromDatabaseValue(row["party"]).map(PartyID.init),
-            account: String.fromDatabaseValue(row["account"]).map(PartyID.init), thread: thread,
-            channel: String.fromDatabaseValue(row["channel"]),
-            date: Date(timeIntervalSince1970: Double.fromDatabaseValue(row["sent_at"]) ?? 0))
-        return (document, thread)
+        let document = try SQLiteSearchSegments.document(row)
+        return (document, document.thread)
     }
 
     /// A stored article; nil when none has that key.

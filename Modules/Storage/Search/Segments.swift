@@ -577,12 +577,6 @@ extension SegmentBuilder {
         return Set(analyzed.terms.map { scratch.terms[Int($0)] })
     }
 
-    /// The length (in terms) BM25 counted for a document.
-    public static func indexedLength(of document: SearchDocument, analyzers: AnalyzerRegistry) -> Int {
-        var scratch = InvertedIndex(analyzers: analyzers)
-        return scratch.analyze(document).length
-    }
-
     /// A segment holding posting lists persisted in ``InvertedIndex/PersistedTerm`` form (the
     /// single-list layout stores used before segments), for a migration.
     ///
