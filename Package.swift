@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "DeskCLI",
             dependencies: [
-                "CustomerModel", "Conversation", "SupportDesk", "Storage", "SQLiteStorage",
+                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk", "Storage", "SQLiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/DeskCLI",

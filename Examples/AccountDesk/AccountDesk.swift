@@ -17,6 +17,9 @@ struct AccountDeskCommand: AsyncParsableCommand {
         subcommands: [
             AccountThreadCommand.self, AccountIngestCommand.self, StakeholderCommand.self, TicketCommand.self,
             IdentityCommand.self, EventsCommand.self, SearchCommand.self, IndexCommand.self, AccountDemoCommand.self,
+            AccountsCommand.self, CustomersCommand.self, ImportCommand.self, ReplyCommand.self, StatusCommand.self, AssignCommand.self,
+            PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self, UndoCommand.self, QueueCommand.self,
+            ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self,
         ])
 }
 
@@ -102,7 +105,35 @@ func accountDesk<Store: SupportStore>(
     var missing: [StoredParty] = []
     for party in parties where try await store.party(party.id) == nil { missing.append(party) }
     try await desk.save(missing)
+    try await desk.storeConfiguration(DeskConfiguration(accountDomains: domains))
     return desk
+}
+
+/// `account-desk accounts import FILE`: accounts, stakeholders and domains into the store.
+struct AccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts", abstract: "Import B2B accounts.", subcommands: [AccountsImportCommand.self])
+}
+
+/// `account-desk accounts import FILE --store S`.
+struct AccountsImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Store the accounts file's accounts, stakeholders and e-mail domains (those stored already are kept as they are).")
+
+    @Argument(help: "The accounts file (JSON).")
+    var file: String
+
+    @Option(help: "The SQLite store file (created when missing).")
+    var store = "account-desk.sqlite"
+
+    func run() async throws {
+        let sqlite = try openStore(store, create: true)
+        let desk = try await accountDesk(store: sqlite, accounts: file, deskAddresses: [], firstTicket: 1)
+        let stakeholders = try await desk.store.allParties().filter { $0.accountID != nil }.count
+        try await sqlite.close()
+        print(#"{"accounts_file": "\#(file)", "stakeholders": \#(stakeholders)}"#)
+    }
 }
 
 /// Options of the commands that take B2B mail in.

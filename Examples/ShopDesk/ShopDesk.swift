@@ -10,7 +10,10 @@ struct ShopDesk: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ThreadCommand.self, IngestCommand.self, SearchCommand.self, TicketCommand.self, IdentityCommand.self,
             EventsCommand.self, ArticlesCommand.self, PrivacyCommand.self, PolicyCommand.self, AnalyzeCommand.self,
-            DetectLanguageCommand.self, IndexCommand.self,
+            DetectLanguageCommand.self, IndexCommand.self, CustomersCommand.self, ImportCommand.self, ReplyCommand.self,
+            StatusCommand.self, AssignCommand.self, PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self,
+            UndoCommand.self, QueueCommand.self, ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self,
+            EscalateCommand.self, ThreadsCommand.self,
         ]
     )
 }

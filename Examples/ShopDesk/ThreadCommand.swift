@@ -60,9 +60,9 @@ struct ThreadCommand: AsyncParsableCommand {
                         complain("skipped \(error)")
                         continue
                     case .duplicate(let id, let thread):
-                        output.write(Self.line(id: id, thread: thread, party: nil, assignment: nil, explain: explain))
+                        output.write(threadingLine(id: id, thread: thread, party: nil, assignment: nil, explain: explain))
                     case .stored(let intake):
-                        output.write(Self.line(
+                        output.write(threadingLine(
                             id: intake.message.id, thread: intake.assignment.thread, party: intake.message.party,
                             assignment: intake.assignment, explain: explain))
                     }
@@ -79,20 +79,4 @@ struct ThreadCommand: AsyncParsableCommand {
         if processed >= 50_000 || rejected > 0 { complain("\(processed) messages threaded, \(rejected) skipped") }
     }
 
-    /// One output line: message_id, thread, party, and with --explain rule, evidence and notes.
-    static func line(id: MessageID, thread: ThreadID, party: PartyID?, assignment: ThreadAssignment?, explain: Bool)
-        -> [(String, String)]
-    {
-        var fields: [(String, String)] = [
-            ("message_id", id.rawValue), ("thread", String(thread.rawValue)), ("party", party?.rawValue ?? ""),
-        ]
-        if explain {
-            let assignment = assignment ?? ThreadAssignment(
-                thread: thread, rule: .knownMessageID, because: .duplicate(messageID: id.rawValue))
-            fields.append(("rule", assignment.rule.rawValue))
-            fields.append(("evidence", assignment.evidence))
-            if !assignment.notes.isEmpty { fields.append(("notes", assignment.notes.joined(separator: "; "))) }
-        }
-        return fields
-    }
 }

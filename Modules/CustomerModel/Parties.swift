@@ -38,8 +38,80 @@ public struct ConsentRecord: Hashable, Sendable, Codable {
     }
 }
 
+/// One order as the shop's order system reported it, kept so an agent can answer
+/// "where is my order" without leaving the desk.
+public struct CustomerOrder: Hashable, Sendable, Codable {
+    /// The shop's order id (`"100234"`), unique per customer.
+    public var id: String
+    /// When the order was placed.
+    public var placedAt: Date
+    /// The order total in minor units of ``currency`` (cents, öre; yen for JPY).
+    public var totalMinorUnits: Int64
+    /// The ISO 4217 currency code, upper case (`"SEK"`).
+    public var currency: String
+    /// The shop's status name (`"paid"`, `"shipped"`, `"delivered"`, `"cancelled"`).
+    public var status: String
+    /// When the order was delivered, if it was.
+    public var deliveredAt: Date?
+    /// The shop's product category (`"shoes"`), when the order has one; return policies read it.
+    public var category: String?
+
+    /// An order record.
+    public init(
+        id: String, placedAt: Date, totalMinorUnits: Int64, currency: String, status: String,
+        deliveredAt: Date? = nil, category: String? = nil
+    ) {
+        self.id = id
+        self.placedAt = placedAt
+        self.totalMinorUnits = totalMinorUnits
+        self.currency = currency
+        self.status = status
+        self.deliveredAt = deliveredAt
+        self.category = category
+    }
+
+    /// Whether the order is still open: its status (compared case-insensitively) is none of
+    /// `delivered`, `cancelled` (or `canceled`), `returned`, `refunded`.
+    public var isOpen: Bool {
+        !["delivered", "cancelled", "canceled", "returned", "refunded"].contains(status.lowercased())
+    }
+}
+
+/// One return (RMA) of an order, as the shop's order system reported it.
+public struct CustomerReturn: Hashable, Sendable, Codable {
+    /// The shop's return id.
+    public var id: String
+    /// The id of the ``CustomerOrder`` returned.
+    public var order: String
+    /// When the customer asked to return it.
+    public var requestedAt: Date
+    /// The condition the customer declared or the warehouse found (`"unopened"`, `"damaged"`).
+    public var condition: String
+    /// The product category of what is returned, if the shop gave one.
+    public var category: String?
+    /// The shop's status name (`"requested"`, `"received"`, `"refunded"`).
+    public var status: String
+    /// When the warehouse received the goods, if it has.
+    public var receivedAt: Date?
+
+    /// A return record.
+    public init(
+        id: String, order: String, requestedAt: Date, condition: String, category: String? = nil,
+        status: String, receivedAt: Date? = nil
+    ) {
+        self.id = id
+        self.order = order
+        self.requestedAt = requestedAt
+        self.condition = condition
+        self.category = category
+        self.status = status
+        self.receivedAt = receivedAt
+    }
+}
+
 /// What an agent sees of a person's purchases, returns and refunds. The shop's
-/// order system owns the details; the desk keeps a summary for the first screen.
+/// order system owns the details; the desk keeps a summary for the first screen
+/// and, when the host imported them, the orders and returns themselves.
 public struct CommerceSummary: Hashable, Sendable, Codable {
     /// Orders placed in total.
     public var orderCount: Int
@@ -53,11 +125,17 @@ public struct CommerceSummary: Hashable, Sendable, Codable {
     public var refundCount: Int
     /// The shop's ids of orders still open (not delivered or not yet returnable).
     public var openOrderIDs: [String]
+    /// The orders themselves, when the host imported them (empty otherwise: the counts above
+    /// may then describe orders the desk has no details of).
+    public var orders: [CustomerOrder]
+    /// The returns themselves, when the host imported them.
+    public var returns: [CustomerReturn]
 
     /// A summary; all counts default to zero.
     public init(
         orderCount: Int = 0, spentMinorUnits: [String: Int64] = [:], lastOrderAt: Date? = nil,
-        returnCount: Int = 0, refundCount: Int = 0, openOrderIDs: [String] = []
+        returnCount: Int = 0, refundCount: Int = 0, openOrderIDs: [String] = [],
+        orders: [CustomerOrder] = [], returns: [CustomerReturn] = []
     ) {
         self.orderCount = orderCount
         self.spentMinorUnits = spentMinorUnits
@@ -65,7 +143,50 @@ public struct CommerceSummary: Hashable, Sendable, Codable {
         self.returnCount = returnCount
         self.refundCount = refundCount
         self.openOrderIDs = openOrderIDs
+        self.orders = orders
+        self.returns = returns
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case orderCount, spentMinorUnits, lastOrderAt, returnCount, refundCount, openOrderIDs, orders, returns
+    }
+
+    /// Decodes a summary; `orders` and `returns` may be absent (summaries stored before
+    /// they existed), and then are empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        orderCount = try container.decode(Int.self, forKey: .orderCount)
+        spentMinorUnits = try container.decode([String: Int64].self, forKey: .spentMinorUnits)
+        lastOrderAt = try container.decodeIfPresent(Date.self, forKey: .lastOrderAt)
+        returnCount = try container.decode(Int.self, forKey: .returnCount)
+        refundCount = try container.decode(Int.self, forKey: .refundCount)
+        openOrderIDs = try container.decode([String].self, forKey: .openOrderIDs)
+        orders = try container.decodeIfPresent([CustomerOrder].self, forKey: .orders) ?? []
+        returns = try container.decodeIfPresent([CustomerReturn].self, forKey: .returns) ?? []
+    }
+
+    /// Encodes the summary; empty `orders` and `returns` are left out, so a summary without
+    /// them encodes exactly as it did before they existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(orderCount, forKey: .orderCount)
+        try container.encode(spentMinorUnits, forKey: .spentMinorUnits)
+        try container.encodeIfPresent(lastOrderAt, forKey: .lastOrderAt)
+        try container.encode(returnCount, forKey: .returnCount)
+        try container.encode(refundCount, forKey: .refundCount)
+        try container.encode(openOrderIDs, forKey: .openOrderIDs)
+        if !orders.isEmpty { try container.encode(orders, forKey: .orders) }
+        if !returns.isEmpty { try container.encode(returns, forKey: .returns) }
+    }
+}
+
+/// How formally to address a person: languages with a T–V distinction (German *Sie*/*du*,
+/// French *vous*/*tu*) phrase replies differently.
+public enum AddressRegister: String, Hashable, Sendable, Codable {
+    /// The polite form (*Sie*, *vous*, *usted*).
+    case formal
+    /// The familiar form (*du*, *tu*, *tú*).
+    case informal
 }
 
 /// A customer tier or B2B contract tier (`"standard"`, `"vip"`, `"enterprise-gold"`).
@@ -99,13 +220,18 @@ public struct PartyProfile: Hashable, Sendable, Codable {
     public var consents: [ConsentPurpose: ConsentRecord]
     /// Orders, returns and refunds at a glance.
     public var commerce: CommerceSummary
+    /// How formally to address them, if known (`nil`: the language's or the desk's default).
+    public var register: AddressRegister?
+    /// The country they live in or ship to, as an ISO 3166-1 alpha-2 code in upper case
+    /// (`"SE"`), if known.
+    public var country: String?
 
     /// A profile; everything but the name is optional.
     public init(
         displayName: String, contactPoints: [ContactPoint] = [], preferredLanguage: String? = nil,
         timeZoneIdentifier: String? = nil, preferredChannel: PreferredChannel? = nil,
         tier: CustomerTier = .standard, consents: [ConsentPurpose: ConsentRecord] = [:],
-        commerce: CommerceSummary = CommerceSummary()
+        commerce: CommerceSummary = CommerceSummary(), register: AddressRegister? = nil, country: String? = nil
     ) {
         self.displayName = displayName
         self.contactPoints = contactPoints
@@ -115,6 +241,8 @@ public struct PartyProfile: Hashable, Sendable, Codable {
         self.tier = tier
         self.consents = consents
         self.commerce = commerce
+        self.register = register
+        self.country = country
     }
 
     /// The profile's time zone, or `nil` when none is set or the identifier is unknown to the system.

@@ -22,6 +22,115 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     public static func isCurrencyCode(_ code: String) -> Bool {
         code.utf8.count == 3 && code.utf8.allSatisfy { (65...90).contains($0) }
     }
+
+    /// How many decimal digits the currency's minor unit has, per the "Minor unit" column of
+    /// ISO 4217's list one (current currency and funds codes): 0 for BIF CLP DJF GNF ISK JPY
+    /// KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF; 3 for BHD IQD JOD KWD LYD OMR TND; 4 for
+    /// CLF UYW; 2 for every other code, including ones ISO 4217 lists without a minor unit
+    /// (XAU, XDR, XXX…) and codes it does not list at all. `currency` is the upper-case code.
+    public static func minorUnitDigits(of currency: String) -> Int {
+        switch currency {
+        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF",
+            "XPF":
+            0
+        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND": 3
+        case "CLF", "UYW": 4
+        default: 2
+        }
+    }
+
+    /// An amount written in major units with a dot: `"39.90"`, `"39.9"`, `"1200"`, `"-0.5"`.
+    ///
+    /// Accepts an optional leading `-`, ASCII digits, and at most one `.` followed by at least
+    /// one and at most ``minorUnitDigits(of:)`` digits — no `+`, spaces, exponent, thousands
+    /// separators or decimal comma. The arithmetic is exact (no floating point).
+    ///
+    /// - Throws: ``MoneyParseError`` for an invalid (or lower-case) currency code, text that is not
+    ///   such a number, more fraction digits than the currency has (`"39.905"` SEK, `"10.5"` JPY),
+    ///   or an amount whose minor units do not fit `Int64`.
+    public init(decimal text: String, currency: String) throws(MoneyParseError) {
+        guard Money.isCurrencyCode(currency) else { throw .invalidCurrencyCode(currency) }
+        guard !text.isEmpty else { throw .empty }
+        let allowed = Money.minorUnitDigits(of: currency)
+        let negative = text.first == "-"
+        // Accumulate on the amount's own side of zero, so Int64.min minor units parse too.
+        var value: Int64 = 0
+        var integerDigits = 0
+        var fractionDigits: Int?
+        for (offset, character) in text.enumerated() where !(offset == 0 && negative) {
+            if character == ".", fractionDigits == nil {
+                guard integerDigits > 0 else { throw .missingDigits(offset: offset, text: text) }
+                fractionDigits = 0
+                continue
+            }
+            guard let ascii = character.asciiValue, (48...57).contains(ascii) else {
+                throw .unexpectedCharacter(character, offset: offset, text: text)
+            }
+            if let count = fractionDigits {
+                guard count < allowed else { throw .tooManyFractionDigits(text: text, currency: currency, allowed: allowed) }
+                fractionDigits = count + 1
+            } else {
+                integerDigits += 1
+            }
+            let digit = Int64(ascii - 48)
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !o1, !o2 else { throw .outOfRange(text: text, currency: currency) }
+            value = next
+        }
+        guard integerDigits > 0, fractionDigits != 0 else { throw .missingDigits(offset: text.count, text: text) }
+        for _ in (fractionDigits ?? 0)..<allowed {
+            let (next, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { throw .outOfRange(text: text, currency: currency) }
+            value = next
+        }
+        self.init(minorUnits: value, currency: currency)
+    }
+
+    /// The amount in major units with a dot and exactly ``minorUnitDigits(of:)`` fraction digits:
+    /// `"39.90"` for 3990 SEK, `"1200"` for 1200 JPY, `"-0.05"` for -5 EUR. ``init(decimal:currency:)``
+    /// reads it back to the same value. Not for people: formatting for a locale is Localization's job.
+    public var decimalString: String {
+        let digits = Money.minorUnitDigits(of: currency)
+        var text = String(minorUnits.magnitude)
+        if digits > 0 {
+            if text.count <= digits { text = String(repeating: "0", count: digits + 1 - text.count) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
+        }
+        return minorUnits < 0 ? "-" + text : text
+    }
+}
+
+/// Why ``Money/init(decimal:currency:)`` rejected its input. Offsets count Characters from the text's start.
+public enum MoneyParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The amount text is empty.
+    case empty
+    /// The currency is not three upper-case ASCII letters (`"sek"`, `"EURO"`).
+    case invalidCurrencyCode(String)
+    /// A character other than a digit, a leading `-` or one `.` (spaces, `+`, `,`, `e`, a second `.`).
+    case unexpectedCharacter(Character, offset: Int, text: String)
+    /// Digits are missing at `offset`: `"-"`, `".5"`, `"5."`.
+    case missingDigits(offset: Int, text: String)
+    /// More digits after the dot than the currency's minor unit has (`"39.905"` SEK, `"10.5"` JPY).
+    case tooManyFractionDigits(text: String, currency: String, allowed: Int)
+    /// The amount in minor units does not fit a 64-bit integer.
+    case outOfRange(text: String, currency: String)
+
+    public var description: String {
+        switch self {
+        case .empty: "the amount is empty; write it like \"39.90\""
+        case .invalidCurrencyCode(let code):
+            "\"\(code)\" is not an ISO 4217 currency code; use three upper-case letters such as \"SEK\""
+        case .unexpectedCharacter(let c, let offset, let text):
+            "unexpected \"\(c)\" at \(offset) in \"\(text)\"; write digits with an optional leading \"-\" and one \".\" (no spaces, signs, exponents or thousands separators)"
+        case .missingDigits(let offset, let text): "digits missing at \(offset) in \"\(text)\"; write it like \"0.50\""
+        case .tooManyFractionDigits(let text, let currency, let allowed):
+            allowed == 0
+                ? "\"\(text)\": \(currency) has no minor unit; write a whole number"
+                : "\"\(text)\": \(currency) allows at most \(allowed) digits after the \".\""
+        case .outOfRange(let text, let currency): "\"\(text)\" \(currency) is too large for 64-bit minor units"
+        }
+    }
 }
 
 /// What an agent gives a customer.
@@ -241,6 +350,14 @@ public struct ApprovalDesk: Hashable, Sendable, Codable {
 
     /// A desk for `policy`.
     public init(policy: EmpowermentPolicy) { self.policy = policy }
+
+    /// A desk for `policy` that already granted `granted` (restored from a store: the period
+    /// totals of ``check(_:)`` count them).
+    public init(policy: EmpowermentPolicy, granted: [CompensationRequest]) {
+        self.policy = policy
+        self.granted = granted
+        submittedIDs = Set(granted.map(\.id))
+    }
 
     /// Checks `request` against its role's limits without recording anything.
     public func check(_ request: CompensationRequest) throws(EmpowermentError) -> LimitCheck {

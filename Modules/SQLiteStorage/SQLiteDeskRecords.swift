@@ -192,6 +192,43 @@ final class SQLiteDeskRecords: DeskRecords {
         }
     }
 
+    // MARK: Workflow records
+
+    func workflowRecord(kind: String, key: String) throws(StorageError) -> WorkflowRecord? {
+        try row("SELECT kind, key, party, thread, body FROM workflow_record WHERE kind = ? AND key = ?", [kind, key])
+            .map(Self.workflowRecord)
+    }
+
+    func putWorkflowRecord(_ record: WorkflowRecord) throws(StorageError) {
+        try run(
+            "INSERT OR REPLACE INTO workflow_record (kind, key, party, thread, body) VALUES (?, ?, ?, ?, ?)",
+            [record.kind, record.key, record.party?.rawValue, record.thread.map { Int64($0.rawValue) }, record.body])
+    }
+
+    func workflowRecords(kind: String, thread: ThreadID?) throws(StorageError) -> [WorkflowRecord] {
+        try sql {
+            let rows: [Row]
+            if let thread {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT kind, key, party, thread, body FROM workflow_record WHERE thread = ? AND kind = ? ORDER BY key"),
+                    arguments: [Int64(thread.rawValue), kind])
+            } else {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT kind, key, party, thread, body FROM workflow_record WHERE kind = ? ORDER BY key"),
+                    arguments: [kind])
+            }
+            return rows.map(Self.workflowRecord)
+        }
+    }
+
+    private static func workflowRecord(_ row: Row) -> WorkflowRecord {
+        WorkflowRecord(
+            kind: String.fromDatabaseValue(row["kind"]) ?? "", key: String.fromDatabaseValue(row["key"]) ?? "",
+            party: String.fromDatabaseValue(row["party"]).map(PartyID.init),
+            thread: Int64.fromDatabaseValue(row["thread"]).flatMap { $0 > 0 ? ThreadID(UInt64($0)) : nil },
+            body: Data.fromDatabaseValue(row["body"]) ?? Data())
+    }
+
     // MARK: The event log
 
     func appendEvents(_ events: [NewSupportEvent]) throws(StorageError) -> [Int64] {

@@ -86,13 +86,16 @@ extension SQLiteSupportStore {
             guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
             switch kind {
             case "party":
-                for table in ["threading_message_id", "threading_subject", "threading_quote", "threading_party", "party_contact"] {
+                for table in [
+                    "threading_message_id", "threading_subject", "threading_quote", "threading_party", "party_contact", "workflow_record",
+                ] {
                     try run(db, sql: "DELETE FROM \(table) WHERE party = ?", arguments: [key])
                 }
                 try run(db, sql: "DELETE FROM party_merge WHERE party = ?1 OR into_party = ?1", arguments: [key])
             case "message":
                 // A quote entry naming the message names nothing once its id entry is gone.
                 if change.action == .delete { try run(db, sql: "DELETE FROM threading_message_id WHERE id = ?", arguments: [key]) }
+                try run(db, sql: "DELETE FROM workflow_record WHERE kind = 'placement' AND key = ?", arguments: [key])
             default:
                 // A deleted thread's entries point at a number never handed out again: they name
                 // nothing, and the party's erasure removes them with the party.

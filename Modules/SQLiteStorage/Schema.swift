@@ -172,6 +172,21 @@ enum Schema {
                     """)
             try SQLiteSearchSegments.migrateV2Postings(db)
         }
+        migrator.registerMigration("v4: workflow records (SLA clocks, refunds, placements, desk configuration)") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workflow_record (
+                        kind TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        party TEXT,
+                        thread INTEGER,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (kind, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX workflow_record_party ON workflow_record(party);
+                    CREATE INDEX workflow_record_thread ON workflow_record(thread, kind);
+                    """)
+        }
         return migrator
     }
 

@@ -28,6 +28,8 @@ public actor InMemorySupportStore: SupportStore {
         var quoteIndex: [ThreadingIndexKey: (quote: IndexedQuote, thread: ThreadID, party: PartyID)] = [:]
         var latestThread: [PartyID: ThreadID] = [:]
         var nextTicket: UInt64?
+        /// Workflow records by kind and key.
+        var workflows: [WorkflowRecordKey: WorkflowRecord] = [:]
     }
 
     /// The state, in the object desk transactions change in place (with an undo log, so a
@@ -233,11 +235,14 @@ extension InMemorySupportStore {
     private func removeIndexEntries(of changes: [PersonalDataChange]) {
         var parties = Set<PartyID>()
         var messages = Set<String>()
+        var placements = Set<String>()  // a placement's evidence may quote the message: gone with either action
         for change in changes {
             guard let (kind, key) = PersonalRecordID.parse(change.recordID) else { continue }
             switch kind {
             case "party": parties.insert(PartyID(key))
-            case "message": if change.action == .delete { messages.insert(key) }
+            case "message":
+                if change.action == .delete { messages.insert(key) }
+                placements.insert(key)
             default: break
             }
         }
@@ -249,6 +254,9 @@ extension InMemorySupportStore {
         state.latestThread = state.latestThread.filter { !parties.contains($0.key) }
         state.contacts = state.contacts.filter { !parties.contains($0.value) }
         state.mergedParties = state.mergedParties.filter { !parties.contains($0.key) && !parties.contains($0.value) }
+        state.workflows = state.workflows.filter { id, record in
+            !(record.party.map(parties.contains) ?? false) && !(id.kind == "placement" && placements.contains(id.key))
+        }
     }
 
     private func allPersonalRecords() -> [PersonalRecord] {
@@ -259,6 +267,12 @@ extension InMemorySupportStore {
         for event in state.eventRows { collector.add(event) }
         return collector.collected()
     }
+}
+
+/// A workflow record's identity in the in-memory store.
+struct WorkflowRecordKey: Hashable {
+    var kind: String
+    var key: String
 }
 
 /// The in-memory store's ``DeskRecords``: the store's state, changed in place, with an undo
@@ -382,6 +396,18 @@ final class InMemoryDeskRecords: DeskRecords {
     func mergedParty(of party: PartyID) throws(StorageError) -> PartyID? { state.mergedParties[party] }
 
     func putMergedParty(of party: PartyID, into primary: PartyID?) throws(StorageError) { set(\.mergedParties[party], primary) }
+
+    func workflowRecord(kind: String, key: String) throws(StorageError) -> WorkflowRecord? {
+        state.workflows[WorkflowRecordKey(kind: kind, key: key)]
+    }
+
+    func putWorkflowRecord(_ record: WorkflowRecord) throws(StorageError) {
+        set(\.workflows[WorkflowRecordKey(kind: record.kind, key: record.key)], record)
+    }
+
+    func workflowRecords(kind: String, thread: ThreadID?) throws(StorageError) -> [WorkflowRecord] {
+        state.workflows.values.filter { $0.kind == kind && (thread == nil || $0.thread == thread) }.sorted { $0.key < $1.key }
+    }
 
     func appendEvents(_ events: [NewSupportEvent]) throws(StorageError) -> [Int64] {
         let sequences = events.map { event in

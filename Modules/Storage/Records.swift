@@ -86,6 +86,15 @@ public enum SupportEventKind: Hashable, Sendable, Codable {
     /// Which tickets an erasure deleted or anonymised (their numbers stay taken), so the thread
     /// projections can be rebuilt from the log.
     case ticketsErased(deleted: [ThreadID], anonymised: [ThreadID])
+    /// An agent asked to refund `amount` minor units of `currency` on `order`; `approval` says
+    /// who decides: `"agent"` (within the agent's own limits: granted at once) or `"approver"`.
+    case refundRequested(String, order: String, minorUnits: Int64, currency: String, agent: AgentID, approval: String)
+    /// An approver granted a refund request sent for approval.
+    case refundApproved(String, by: AgentID)
+    /// An approver refused a refund request.
+    case refundRefused(String, by: AgentID, note: String)
+    /// The bot (a ``Responder``-like automaton named `responder`) handed the conversation to a person.
+    case handedOff(responder: String, reason: String)
 }
 
 /// One entry of the event log, with the sequence number the store gave it.

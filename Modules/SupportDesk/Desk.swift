@@ -2,6 +2,7 @@ import Conversation
 import CustomerModel
 import Foundation
 import Localization
+import Policy
 import Storage
 
 /// What happened to one inbound or outbound message in the desk.
@@ -69,6 +70,15 @@ struct ParsedDeskMail: Sendable {
         customerAddress = message.party == nil && message.direction == .inbound ? message.author : nil
         customerName = nil
     }
+
+    /// A chat line, call note, SMS, social message, web form or bot turn: its customer is the
+    /// event's contact point whatever its direction.
+    init(event: ChannelEvent) {
+        message = event.message
+        warnings = []
+        customerAddress = event.message.party == nil ? event.customer : nil
+        customerName = event.customerName
+    }
 }
 
 /// The support desk: one type for B2C and B2B, a thin and restartable layer over a store
@@ -101,6 +111,15 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public var parser = MailParser()
     /// Detects the language of messages that do not declare one (for search and routing).
     public var languageIdentifier: LanguageIdentifier
+    /// The support policy: SLA clocks, calendars, returns, empowerment, routing (nil: SLA facts
+    /// are kept, but no clock runs and no refund is decided).
+    public var policy: CompiledSupportPolicy?
+    /// The people who work the desk (routing and empowerment roles).
+    public var agents: [DeskAgent] = []
+    /// Canned replies by key, language and register.
+    public var catalog: MessageCatalog?
+    /// The chatbot: answers customers' messages to the bot, or hands them to a person.
+    public var responder: (any Responder)?
 
     /// A desk over `store`. Reads nothing: every look-up happens in the transaction of the act
     /// that needs it.
@@ -154,6 +173,15 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         try await ingest([message])[0]
     }
 
+    /// Takes in channel events (``ChannelEventReader``: chat, phone, SMS, social, web form, bot)
+    /// in order, in one transaction: all or none. Each event's customer is resolved from its
+    /// contact point, whatever its direction.
+    ///
+    /// - Throws: ``StorageError`` when the store fails; nothing is stored then.
+    public func ingest(_ events: [ChannelEvent]) async throws(StorageError) -> [StoredIntake] {
+        try await take(events.map { .success(ParsedDeskMail(event: $0)) })
+    }
+
     private func take(_ inputs: [Result<ParsedDeskMail, DeskIntakeError>]) async throws(StorageError) -> [StoredIntake] {
         var prepared = inputs
         for index in prepared.indices {
@@ -165,14 +193,21 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         let ready = prepared
         let directory = directory
         let configuration = configuration
+        let policy = policy
         return try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber) { transaction in
             var outcomes: [StoredIntake] = []
             outcomes.reserveCapacity(ready.count)
+            let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
             for input in ready {
                 switch input {
                 case .failure(let error): outcomes.append(.rejected(error))
                 case .success(let parsed):
-                    outcomes.append(try Self.place(parsed, directory: directory, configuration: configuration, in: transaction))
+                    let outcome = try Self.place(parsed, directory: directory, configuration: configuration, in: transaction)
+                    if let intake = outcome.intake {
+                        try Self.keepPlacement(intake.message, assignment: intake.assignment, in: transaction)
+                        try keeper.advance(intake.assignment.thread, message: intake.message, at: intake.message.sentAt)
+                    }
+                    outcomes.append(outcome)
                 }
             }
             return outcomes
@@ -225,13 +260,24 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public func merge(_ merged: ThreadID, into: ThreadID, agent: AgentID, at date: Date = Date()) async throws(StorageError)
         -> [Int64]
     {
-        try await act { try $0.merge(merged, into: into, agent: agent, at: date) }
+        let policy = policy
+        return try await act { transaction in
+            let events = try transaction.merge(merged, into: into, agent: agent, at: date)
+            try ServiceLevelKeeper(policy: policy, transaction: transaction).absorb(merged, into: into, at: date)
+            return events
+        }
     }
 
     /// Undoes the merge of `merged`: its messages of then are back in it.
     @discardableResult
     public func undoMerge(_ merged: ThreadID, agent: AgentID, at date: Date = Date()) async throws(StorageError) -> [Int64] {
-        try await act { try $0.undoMerge(merged, agent: agent, at: date) }
+        let policy = policy
+        return try await act { transaction in
+            let events = try transaction.undoMerge(merged, agent: agent, at: date)
+            let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
+            try keeper.advance(merged, message: nil, at: date)
+            return events
+        }
     }
 
     /// Splits messages off a thread into a new ticket; returns its number.
@@ -240,7 +286,12 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public func split(_ messages: [MessageID], from thread: ThreadID, agent: AgentID, at date: Date = Date())
         async throws(StorageError) -> ThreadID
     {
-        try await act { try $0.split(messages, from: thread, agent: agent, at: date).thread }
+        let policy = policy
+        return try await act { transaction in
+            let created = try transaction.split(messages, from: thread, agent: agent, at: date).thread
+            try ServiceLevelKeeper(policy: policy, transaction: transaction).copy(thread, to: created, at: date)
+            return created
+        }
     }
 
     /// Undoes a split: the messages it moved are back in the thread they came from.
@@ -277,13 +328,16 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     @discardableResult
     public func update(
         _ thread: ThreadID, status: ThreadStatus? = nil, assignee: AgentID?? = nil, team: String?? = nil,
-        priority: TicketPriority? = nil, addTags: Set<String> = [], removeTags: Set<String> = [], agent: AgentID?,
+        priority: Conversation.TicketPriority? = nil, addTags: Set<String> = [], removeTags: Set<String> = [], agent: AgentID?,
         at date: Date = Date()
     ) async throws(StorageError) -> [Int64] {
-        try await act {
-            try $0.update(
+        let policy = policy
+        return try await act { transaction in
+            let events = try transaction.update(
                 thread, status: status, assignee: assignee, team: team, priority: priority, addTags: addTags,
                 removeTags: removeTags, agent: agent, at: date)
+            try ServiceLevelKeeper(policy: policy, transaction: transaction).advance(thread, message: nil, at: date)
+            return events
         }
     }
 
@@ -309,7 +363,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         try await act { try $0.currentThread(id) }
     }
 
-    private func act<T: Sendable>(_ body: @escaping @Sendable (DeskTransaction) throws -> T) async throws(StorageError) -> T {
+    func act<T: Sendable>(_ body: @escaping @Sendable (DeskTransaction) throws -> T) async throws(StorageError) -> T {
         try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber, body)
     }
 }

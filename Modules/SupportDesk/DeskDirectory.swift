@@ -150,3 +150,31 @@ public struct AccountDeskDirectory: DeskDirectory {
         point.value.split(separator: "@").last.map { $0.lowercased() } ?? ""
     }
 }
+
+/// Any ``DeskDirectory`` behind one type, for hosts that choose B2C or B2B at run time
+/// (the example CLIs share their commands this way).
+public struct AnyDeskDirectory: DeskDirectory {
+    /// The directory wrapped.
+    public let base: any DeskDirectory
+
+    /// Wraps `base`.
+    public init(_ base: any DeskDirectory) { self.base = base }
+
+    public func resolve(_ point: ContactPoint, name: String?, at date: Date, in transaction: DeskTransaction)
+        throws(StorageError) -> DeskParty
+    {
+        try base.resolve(point, name: name, at: date, in: transaction)
+    }
+
+    public func mayView(_ person: PartyID, _ access: ConversationAccess, in transaction: DeskTransaction) throws(StorageError)
+        -> Bool
+    {
+        try base.mayView(person, access, in: transaction)
+    }
+
+    public func viewers(of access: ConversationAccess, in transaction: DeskTransaction) throws(StorageError) -> [PartyID] {
+        try base.viewers(of: access, in: transaction)
+    }
+
+    public func searchAccount(of party: PartyID?) -> PartyID? { base.searchAccount(of: party) }
+}

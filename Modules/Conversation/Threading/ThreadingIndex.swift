@@ -178,14 +178,16 @@ public struct ThreadingDecision: Hashable, Sendable {
 /// order and the evidence are the same; a test threads the same corpus both ways.
 public enum ThreadingRules {
     /// Whether a message may join a thread: the desk's own messages may join their customer's
-    /// threads (or any, when either side has no party); a customer's may join their own
+    /// threads (or any, when either side has no party; or one the directory lets the customer
+    /// see, after an identity merge); a customer's may join their own
     /// threads; anyone else (another party, or a stakeholder of the owning account) only if the
     /// directory lets them see the thread.
     @inline(__always)
     static func mayJoin<Party: Equatable>(
         owner: Party?, party: Party?, inbound: Bool, senderIsParty: Bool, directoryAllows: () -> Bool
     ) -> Bool {
-        if !inbound { return owner == nil || party == nil || owner == party }
+        // The desk's own message: to its customer's thread, or one of a record merged with theirs.
+        if !inbound { return owner == nil || party == nil || owner == party || directoryAllows() }
         guard let owner, let party else { return owner == nil && party == nil }
         if owner == party, senderIsParty { return true }
         return directoryAllows()

@@ -83,6 +83,27 @@ public struct MessageFormat: Hashable, Sendable {
         }
     }
 
+    /// Every argument name the pattern reads, including those inside plural and select cases.
+    ///
+    /// A caller passing a value for each of these names never meets
+    /// ``MessageFormatError/missingArgument(_:)``; translations of one message should agree on this set.
+    public var argumentNames: Set<String> {
+        var names: Set<String> = []
+        func collect(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .text, .pound: break
+                case .argument(let name), .number(let name, _), .date(let name, _, _): names.insert(name)
+                case .plural(let name, _, _, let cases), .select(let name, let cases):
+                    names.insert(name)
+                    for body in cases.values { collect(body) }
+                }
+            }
+        }
+        collect(nodes)
+        return names
+    }
+
     /// The message for `arguments` in `locale` (BCP 47) and `timeZone`.
     ///
     /// - Throws: ``MessageFormatError/missingArgument(_:)`` or ``MessageFormatError/wrongArgumentType(_:expected:)``.

@@ -63,6 +63,15 @@ public protocol DeskRecords: AnyObject {
     /// Records (or, with nil, removes) that `party` resolves to `primary`.
     func putMergedParty(of party: PartyID, into primary: PartyID?) throws(StorageError)
 
+    // MARK: Workflow records
+
+    /// A workflow record by kind and key.
+    func workflowRecord(kind: String, key: String) throws(StorageError) -> WorkflowRecord?
+    /// Inserts or replaces a workflow record.
+    func putWorkflowRecord(_ record: WorkflowRecord) throws(StorageError)
+    /// The records of a kind (of one thread when `thread` is given), ordered by key.
+    func workflowRecords(kind: String, thread: ThreadID?) throws(StorageError) -> [WorkflowRecord]
+
     // MARK: The event log
 
     /// Appends events; returns their sequence numbers.

@@ -57,6 +57,16 @@ public final class DeskTransaction: ThreadingIndexReader {
     public private(set) var cache: DeskRowCache
     /// Threads changed in this transaction: written once each, by ``finish()``.
     private var dirtyThreads: Set<ThreadID> = []
+    /// Workflow records read or written in this transaction, by kind and key (nil: absent).
+    private var workflows: [WorkflowKey: WorkflowRecord?] = [:]
+    /// Workflow records changed in this transaction: written once each, by ``finish()``.
+    private var dirtyWorkflows: Set<WorkflowKey> = []
+
+    private struct WorkflowKey: Hashable, Comparable {
+        var kind: String
+        var key: String
+        static func < (a: WorkflowKey, b: WorkflowKey) -> Bool { (a.kind, a.key) < (b.kind, b.key) }
+    }
 
     private var threads: [ThreadID: SupportThread?] {
         get { cache.threads }
@@ -111,6 +121,41 @@ public final class DeskTransaction: ThreadingIndexReader {
             if let thread = threads[id] ?? nil { try records.saveThread(thread) }
         }
         dirtyThreads.removeAll()
+        for key in dirtyWorkflows.sorted() {
+            if let record = workflows[key] ?? nil { try records.putWorkflowRecord(record) }
+        }
+        dirtyWorkflows.removeAll()
+    }
+
+    // MARK: Workflow records
+
+    /// A workflow record (SLA clocks, a refund request …), as this transaction sees it.
+    public func workflowRecord(kind: String, key: String) throws(StorageError) -> WorkflowRecord? {
+        let id = WorkflowKey(kind: kind, key: key)
+        if let cached = workflows[id] { return cached }
+        let record = try records.workflowRecord(kind: kind, key: key)
+        workflows[id] = .some(record)
+        return record
+    }
+
+    /// Sets a workflow record; written once, when the transaction finishes (a batch that changes
+    /// one thread's clocks a thousand times writes its row once).
+    public func putWorkflowRecord(_ record: WorkflowRecord) {
+        let id = WorkflowKey(kind: record.kind, key: record.key)
+        workflows[id] = .some(record)
+        dirtyWorkflows.insert(id)
+    }
+
+    /// The records of a kind (of one thread when given), ordered by key, with this transaction's
+    /// own changes applied.
+    public func workflowRecords(kind: String, thread: ThreadID? = nil) throws(StorageError) -> [WorkflowRecord] {
+        var byKey: [String: WorkflowRecord] = [:]
+        for record in try records.workflowRecords(kind: kind, thread: thread) { byKey[record.key] = record }
+        for id in dirtyWorkflows where id.kind == kind {
+            guard let record = workflows[id] ?? nil, thread == nil || record.thread == thread else { continue }
+            byKey[id.key] = record
+        }
+        return byKey.keys.sorted().compactMap { byKey[$0] }
     }
 
     // MARK: ThreadingIndexReader
@@ -196,6 +241,11 @@ public final class DeskTransaction: ThreadingIndexReader {
         guard try !samePerson(merged, into) else { throw .refused("\(merged) and \(into) are one already") }
         guard try loadMergedParty(of: merged) == nil else { throw .refused("\(merged) is merged into another record") }
         try storeMergedParty(of: merged, into: into)
+        // The conversation a call or chat continues is the person's latest, whichever record it was under.
+        if let latest = try records.latestThread(of: merged), let thread = try currentThread(latest) {
+            let current = try records.latestThread(of: into).flatMap { id throws(StorageError) in try currentThread(id) }
+            if current.map({ $0.lastActivity < thread.lastActivity }) ?? true { try records.putLatestThread(thread.id, of: into) }
+        }
         return try records.appendEvents([
             NewSupportEvent(at: date, party: into, kind: .identityMerged(merged, into: into, agent: agent, reason: reason))
         ])

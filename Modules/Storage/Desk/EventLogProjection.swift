@@ -130,7 +130,8 @@ public struct EventLogProjection: Sendable {
                     $0.participants = []
                 }
             }
-        case .surveyAnswered, .slaEscalated, .identityMerged, .identityUnmerged, .stakeholderMoved, .erased, .split:
+        case .surveyAnswered, .slaEscalated, .identityMerged, .identityUnmerged, .stakeholderMoved, .erased, .split,
+            .refundRequested, .refundApproved, .refundRefused, .handedOff:
             return
         }
     }
