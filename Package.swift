@@ -127,7 +127,10 @@ let package = Package(
             swiftSettings: strictSwift6),
         .testTarget(
             name: "SupportDeskTests",
-            dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer"],
+            dependencies: [
+                "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer", "shop-desk",
+                "account-desk",
+            ],
             path: "Tests/SupportDeskTests"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "TestSupport"], path: "Tests/StorageTests"),
         // A child process for the crash test: ingests until the test kills it.

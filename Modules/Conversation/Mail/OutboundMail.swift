@@ -361,7 +361,7 @@ enum MailWriter {
     static func qWidth(_ byte: UInt8, phrase: Bool) -> Int { qLiteral(byte, phrase: phrase) ? 1 : 3 }
 
     private static func qLiteral(_ byte: UInt8, phrase: Bool) -> Bool {
-        if byte == 0x20 { return true }; if byte == 0xC3 { return true }
+        if byte == 0x20 { return true }
         if phrase {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -477,7 +477,7 @@ enum MailWriter {
             }
             var width = escaped(atColumn: column) ? 3 * length : 1
             // Room for the soft break's "=" unless this is the last character before a hard break.
-            let limit = atEnd && hardBreak ? 78 : 77
+            let limit = atEnd && hardBreak ? 76 : 75
             if column > 0, column + width > limit {
                 out += softBreak
                 column = 0

@@ -21,7 +21,7 @@ public struct AgentView: Sendable {
     public var thread: SupportThread
     /// The customer (B2C) or account (B2B) that owns it, after identity merges.
     public var party: StoredParty?
-    /// Its messages across channels, in arrival order, each with why it is in this thread.
+    /// Its messages across channels, in time order, each with why it is in this thread.
     public var messages: [(message: SupportMessage, placement: MessagePlacement?)]
     /// SLA facts and the clocks at the instant of the view.
     public var serviceLevel: QueueEntry?
@@ -76,7 +76,10 @@ extension Desk {
                 ?? keeper.load(thread.id).map { QueueEntry(thread: thread, level: $0, due: nil, clocks: [], calendar: nil) }
             return (thread, party, entry)
         }
-        var timeline = try await store.messages(inThread: thread.id)
+        // The timeline in time order across channels (arrival order breaks ties): a bot's answer
+        // recorded after a batch still sits after the question it answers.
+        var timeline = try await store.messages(inThread: thread.id).enumerated()
+            .sorted { ($0.element.sentAt, $0.offset) < ($1.element.sentAt, $1.offset) }.map(\.element)
         if viewer != nil { timeline.removeAll { $0.direction == .internalNote } }
         let messages = timeline
         let placements = try await act { transaction in

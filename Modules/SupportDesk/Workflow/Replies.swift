@@ -85,6 +85,8 @@ extension Desk {
         from deskAddress: ContactPoint, answering channel: Channel? = nil, domain: String? = nil, at date: Date = Date()
     ) async throws(DeskReplyError) -> DeskReply {
         guard let catalog else { throw .noCatalog }
+        // Whole seconds: what a Date header and an RFC 3339 outbox line carry, so a re-import matches.
+        let date = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
         let current: SupportThread
         let history: [SupportMessage]
         let owner: StoredParty?
@@ -129,7 +131,8 @@ extension Desk {
         var message = composer.reply(to: parent, in: current.id, from: deskAddress, agent: agent, text: text, at: date)
         message.language = found.language.description
         message.party = current.owner
-        if message.channel == .email { message.subject = message.subject.trimmingCharacters(in: .whitespaces) }
+        // Only mail has a subject; a chat line or a text message does not.
+        message.subject = message.channel == .email ? message.subject.trimmingCharacters(in: .whitespaces) : ""
         let recipient = parent.direction == .inbound ? parent.author : nil
         let recipientName = person?.profile.displayName
         let stored = message
