@@ -1,52 +1,70 @@
 #!/usr/bin/env bash
-# Runs the example B2C shop desk on a fresh machine: installs the system
-# packages, then threads the example mailbox (Examples/data/shop.mbox: Swedish,
-# Finnish, German, Italian, Danish and English customers, a desk reply, a
-# client that dropped its reply headers, a stranger who copied a ticket tag)
-# and prints, per message, its thread, its customer and why it landed there;
-# then ingests it into the embedded SQLite store (the default backend) and
-# searches it in the customers' languages.
+# The example desks, one story a shop owner knows: Anna, a Swedish customer,
+# writes about returning a jacket, then chats, then calls — one conversation.
+# The agent sees her profile and the whole timeline, sends a formal Swedish
+# reply (an RFC 5322 mail in a Maildir outbox), works the SLA queue, refunds
+# one order at once and sends a larger refund for approval. Then a B2B account:
+# its buyer and its finance stakeholder each see what their roles allow.
+# Everything lives in one SQLite store per desk (the embedded default backend).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build --product shop-desk
-swift build --product account-desk
-desk=.build/debug/shop-desk
-$desk demo
-echo
-echo "== shop-desk thread Examples/data/shop.mbox --explain"
-$desk thread Examples/data/shop.mbox --desk-address support@shop.example --first-ticket 1001 --explain "$@"
-store="$(mktemp -d)/shop-desk.sqlite"
-echo
-echo "== shop-desk ingest Examples/data/shop.mbox --store $store (twice: the second run stores nothing new)"
-$desk ingest Examples/data/shop.mbox --store "$store" --desk-address support@shop.example --first-ticket 1001
-$desk ingest Examples/data/shop.mbox --store "$store" --desk-address support@shop.example --first-ticket 1001
-for query in 'returnera' 'palautus' '"order status"' 'paket*'; do
-  echo
-  echo "== shop-desk search '$query' --format text"
-  $desk search "$query" --store "$store" --format text
-done
-echo
-echo "== shop-desk articles import Examples/data/knowledge-base.json; suggest for Anna's and Sam's mails"
-$desk articles import Examples/data/knowledge-base.json --store "$store"
-for message in sv-1@mail.example.se en-1@mail.example.com; do
-  echo "-- $message"
-  $desk articles suggest "$message" --store "$store" --limit 2
-done
-echo
-echo "== an agent's acts, each one transaction with its events (the store is the system of record)"
-$desk ticket update 1001 --status solved --assignee agent-7 --tag returns --store "$store" --agent agent-7
-$desk ticket split 1001 sv-2@mail.example.se --store "$store" --agent agent-7
-$desk ticket unsplit 1008 --store "$store" --agent agent-7
-$desk ticket show 1001 --store "$store"
-$desk events --store "$store" | tail -4
-echo
-echo "== account-desk demo: the B2B desk (Examples/data/b2b.mbox, accounts and sharing in Examples/data/accounts.json)"
-.build/debug/account-desk demo
-b2b="$(dirname "$store")/account-desk.sqlite"
-echo
-echo "== account-desk ingest --store, then a stakeholder moves to another account"
-.build/debug/account-desk ingest Examples/data/b2b.mbox --accounts Examples/data/accounts.json --store "$b2b" \
-  --desk-address b2b@shop.example --first-ticket 2001
-.build/debug/account-desk stakeholder move s-per --to acct-nordic --store "$b2b" --agent agent-7
-.build/debug/account-desk thread Examples/data/b2b.mbox --accounts Examples/data/accounts.json --store "$b2b" | tail -6
+log="$(mktemp)"
+echo "building the example desks (quiet; the log is $log) …"
+if ! swift build --product shop-desk >"$log" 2>&1 || ! swift build --product account-desk >>"$log" 2>&1; then
+  tail -40 "$log"
+  exit 1
+fi
+shop=.build/debug/shop-desk
+b2b=.build/debug/account-desk
+work="$(mktemp -d)"
+store="$work/shop-desk.sqlite"
+outbox="$work/outbox"
+data=Examples/data
+now=2026-11-18T10:30:00+01:00
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "1. The shop's customers, orders and returns, and its knowledge base"
+$shop customers import "$data/customers.json" --store "$store" --region SE \
+  --policy Examples/policies/shop.yaml --agents "$data/agents.json" --catalog "$data/catalog.json"
+$shop articles import "$data/knowledge-base.json" --store "$store"
+
+say "2. Anna's mail (Examples/data/shop.mbox holds the week's mail of six customers)"
+$shop ingest "$data/shop.mbox" --store "$store" --desk-address support@shop.example --first-ticket 1001
+
+say "3. Then her chat and her phone call (Examples/data/events.jsonl): one conversation, #1001"
+$shop import "$data/events.jsonl" --store "$store" --region SE --explain
+
+say "4. The agent's view of #1001: profile, orders, the timeline across channels, SLA, suggestions"
+$shop show 1001 --store "$store" --format text --now "$now"
+
+say "5. A formal Swedish reply from the catalog (refunds.issued), written to the outbox"
+mail="$($shop reply 1001 --channel email --template refunds.issued --set order=O-5512 --set 'amount=899.00 SEK' \
+  --set days=3 --agent agent-7 --store "$store" --outbox "$outbox" --now "$now")"
+echo "$mail"
+cat "$mail"
+
+say "6. The SLA queue (Stockholm business hours, holidays, pauses while pending the customer)"
+$shop assign 1002 --store "$store" --now "$now"
+$shop queue --store "$store" --format text --now "$now"
+
+say "7. Refunds within limits: 39.90 SEK is granted at once; 899 SEK waits for a team lead"
+$shop refund 1001 --order O-5601 --amount 39.90 --currency SEK --agent agent-7 --store "$store" --now "$now"
+$shop refund 1001 --order O-5512 --amount 899.00 --currency SEK --agent agent-7 --reason "jacket returned unopened" \
+  --store "$store" --now "$now"
+echo "-- agent-7 tries to approve their own request:"
+$shop approve R1001-2 --by agent-7 --store "$store" --now "$now" || true
+$shop approve R1001-2 --by lead-1 --note "return received at the warehouse" --store "$store" --now 2026-11-18T11:05:00+01:00
+$shop events --store "$store" | tail -5
+
+say "8. B2B: ACME's buyer and its finance stakeholder (sharing: participants, plus the finance and executive roles)"
+b2bstore="$work/account-desk.sqlite"
+$b2b ingest "$data/b2b.mbox" --accounts "$data/accounts.json" --store "$b2bstore" --desk-address b2b@shop.example --first-ticket 2001
+echo "-- what Karin (buyer) sees:";   $b2b threads --as s-karin --store "$b2bstore"
+echo "-- what Per (finance) sees:";   $b2b threads --as s-per --store "$b2bstore"
+echo "-- Karin opens #2003 (an invoice question she is not in):"
+$b2b show 2003 --as s-karin --store "$b2bstore" || true
+echo "-- Per opens it:"
+$b2b show 2003 --as s-per --store "$b2bstore" --format text
+
+say "The stores are in $work (reopen them with any command: everything above is in the store)"

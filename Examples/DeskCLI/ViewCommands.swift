@@ -298,7 +298,7 @@ public struct ShowCommand: AsyncParsableCommand {
         }
         lines.append("timeline:")
         for (message, placement) in view.messages {
-            let who = message.direction == .inbound ? "customer" : (message.agent?.rawValue ?? (message.channel == .chatbot ? "bot" : "desk"))
+            let who = message.direction == .inbound ? (message.person?.rawValue ?? "customer") : (message.agent?.rawValue ?? (message.channel == .chatbot ? "bot" : "desk"))
             lines.append("  \(rfc3339(message.sentAt))  \(message.channel.searchName)  \(message.direction.rawValue)  \(who): \(message.text.replacingOccurrences(of: "\n", with: " ").prefix(100))")
             if let placement { lines.append("      ↳ \(placement.rule): \(placement.evidence)") }
         }

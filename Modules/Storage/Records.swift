@@ -88,11 +88,11 @@ public enum SupportEventKind: Hashable, Sendable, Codable {
     case ticketsErased(deleted: [ThreadID], anonymised: [ThreadID])
     /// An agent asked to refund `amount` minor units of `currency` on `order`; `approval` says
     /// who decides: `"agent"` (within the agent's own limits: granted at once) or `"approver"`.
-    case refundRequested(String, order: String, minorUnits: Int64, currency: String, agent: AgentID, approval: String)
+    case refundRequested(request: String, order: String, minorUnits: Int64, currency: String, agent: AgentID, approval: String)
     /// An approver granted a refund request sent for approval.
-    case refundApproved(String, by: AgentID)
+    case refundApproved(request: String, by: AgentID)
     /// An approver refused a refund request.
-    case refundRefused(String, by: AgentID, note: String)
+    case refundRefused(request: String, by: AgentID, note: String)
     /// The bot (a ``Responder``-like automaton named `responder`) handed the conversation to a person.
     case handedOff(responder: String, reason: String)
 }

@@ -53,6 +53,18 @@ struct MessageFormatTests {
         #expect(plain(try message.format(arguments(before.addingTimeInterval(3_600)), locale: locale, timeZone: tz)) == afterChange)
     }
 
+    /// Minor units scale by the currency's own digits (ISO 4217), not a fixed two.
+    @Test func moneyScalesByTheCurrencysMinorUnit() throws {
+        let message = try MessageFormat("{amount}")
+        func plain(_ s: String) -> String { String(s.map { $0 == "\u{00A0}" || $0 == "\u{202F}" ? " " : $0 }) }
+        let yen = plain(try message.format(["amount": .money(minorUnits: 500, currency: "JPY")], locale: "en-US", timeZone: stockholm))
+        #expect(yen.contains("500") && !yen.contains("5.00"), "\(yen)")
+        let dinar = plain(try message.format(["amount": .money(minorUnits: 5_125, currency: "BHD")], locale: "en-US", timeZone: stockholm))
+        #expect(dinar.contains("5.125"), "\(dinar)")
+        let kronor = plain(try message.format(["amount": .money(minorUnits: 3_990, currency: "SEK")], locale: "sv-SE", timeZone: stockholm))
+        #expect(kronor == "39,90 kr", "\(kronor)")
+    }
+
     @Test func typedErrors() {
         #expect(throws: MessageFormatError.unexpectedEnd(offset: 11)) { try MessageFormat("Hello {name") }
         #expect(throws: MessageFormatError.missingOther(offset: 0)) { try MessageFormat("{n, plural, one {x}}") }

@@ -201,12 +201,22 @@ public struct MessageFormat: Hashable, Sendable {
         return formatter.string(from: value as NSDecimalNumber) ?? "\(value)"
     }
 
+    /// How many fraction digits the formatter writes for its currency: counted in its rendering of 1.
+    private static func currencyDigits(_ formatter: NumberFormatter) -> Int {
+        guard let probe = formatter.string(from: 1) else { return 2 }
+        let separator = formatter.currencyDecimalSeparator ?? formatter.decimalSeparator ?? "."
+        guard !separator.isEmpty, let range = probe.range(of: separator, options: .backwards) else { return 0 }
+        return probe[range.upperBound...].prefix { $0.isNumber }.count
+    }
+
     private static func formatMoney(_ minorUnits: Int64, _ currency: String, _ context: Context) -> String {
         let formatter = NumberFormatter()
         formatter.locale = context.foundationLocale
         formatter.numberStyle = .currency
         formatter.currencyCode = currency
-        let digits = formatter.maximumFractionDigits
+        // The currency's minor-unit digits (ISO 4217: 0 for JPY, 3 for BHD) as ICU formats them:
+        // Foundation's `maximumFractionDigits` reports 2 for every currency on Linux.
+        let digits = currencyDigits(formatter)
         var divisor = Decimal(1)
         for _ in 0..<digits { divisor *= 10 }
         return formatter.string(from: (Decimal(minorUnits) / divisor) as NSDecimalNumber) ?? "\(minorUnits) \(currency)"

@@ -134,11 +134,11 @@ extension Desk {
                 NewSupportEvent(
                     at: date, thread: current.id, party: current.owner,
                     kind: .refundRequested(
-                        record.id, order: orderID, minorUnits: amount.minorUnits, currency: amount.currency, agent: agent,
+                        request: record.id, order: orderID, minorUnits: amount.minorUnits, currency: amount.currency, agent: agent,
                         approval: check.withinLimits ? "agent" : "approver"))
             ]
             if check.withinLimits {
-                events.append(NewSupportEvent(at: date, thread: current.id, party: current.owner, kind: .refundApproved(record.id, by: agent)))
+                events.append(NewSupportEvent(at: date, thread: current.id, party: current.owner, kind: .refundApproved(request: record.id, by: agent)))
             }
             _ = try transaction.records.appendEvents(events)
             return record
@@ -176,7 +176,7 @@ extension Desk {
             _ = try transaction.records.appendEvents([
                 NewSupportEvent(
                     at: date, thread: record.thread, party: owner,
-                    kind: approve ? .refundApproved(id, by: approver) : .refundRefused(id, by: approver, note: note))
+                    kind: approve ? .refundApproved(request: id, by: approver) : .refundRefused(request: id, by: approver, note: note))
             ])
             return record
         }
