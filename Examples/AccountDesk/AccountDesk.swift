@@ -33,6 +33,8 @@ struct AccountsFile: Decodable {
         /// `all_stakeholders`, `participants_only` or `participants_and_roles` (with `sharingRoles`).
         var sharing: String
         var sharingRoles: [String]?
+        /// The agents the Router prefers for the account's tickets.
+        var accountTeam: [String]?
         var stakeholders: [StakeholderEntry]
     }
 
@@ -64,7 +66,7 @@ struct AccountsFile: Decodable {
             }
             let account = Account(
                 id: PartyID(entry.id), profile: PartyProfile(displayName: entry.name, tier: CustomerTier(rawValue: entry.tier ?? "standard")),
-                sharing: sharing)
+                sharing: sharing, accountTeam: (entry.accountTeam ?? []).map(AgentID.init))
             // The directory checks the file's ids and contact points fit together.
             do { try directory.add(account) } catch { throw ValidationError("account \(entry.id): \(error)") }
             parties.append(.account(account))
