@@ -27,7 +27,9 @@ public typealias CLIDesk = Desk<SQLiteSupportStore, AnyDeskDirectory>
 
 /// Options of every workflow command: the store, and the configuration files that — when
 /// given — replace the ones stored (so later commands run under the same policy, agents and
-/// catalog without naming them again).
+/// catalog without naming them again). A store given neither a policy nor a catalog runs under
+/// the bundled examples (`Examples/policies/shop.yaml`, `Examples/data/catalog.json`) when they are
+/// found beside the working directory or the tool's checkout; those are not stored.
 public struct DeskOptions: ParsableArguments {
     @Option(help: "The SQLite store file.")
     public var store = defaultStoreFile
@@ -94,16 +96,36 @@ public struct DeskOptions: ParsableArguments {
         case .account: AccountDeskDirectory(accountDomains: stored.accountDomains ?? [:])
         }
         var desk = Desk(store: sqlite, directory: AnyDeskDirectory(directory), deskAddresses: [try senderAddress()])
-        if let document = given.policy ?? stored.policy {
+        // An example desk runs under the bundled policy and catalog until it is given its own.
+        let bundledPolicy = given.policy == nil && stored.policy == nil
+            ? Self.bundled("Examples/policies/shop.yaml").flatMap { try? SupportPolicyDocument.load(contentsOf: $0) } : nil
+        let bundledCatalog = given.catalog == nil && stored.catalog == nil
+            ? Self.bundled("Examples/data/catalog.json").flatMap { try? MessageCatalog.load(json: Data(contentsOf: $0)) } : nil
+        if let document = given.policy ?? stored.policy ?? bundledPolicy {
             do { desk.policy = try document.compiled() } catch {
                 complain("policy: \(error)")
                 throw ExitCode(65)
             }
         }
         desk.agents = given.agents ?? stored.agents ?? []
-        desk.catalog = given.catalog ?? stored.catalog
+        desk.catalog = given.catalog ?? stored.catalog ?? bundledCatalog
         desk.responder = KnowledgeBaseResponder(store: sqlite)
         return desk
+    }
+}
+
+extension DeskOptions {
+    /// A bundled example file: under the working directory, or under the checkout the tool was
+    /// built in (`.build/debug/shop-desk` → the package root).
+    static func bundled(_ relative: String) -> URL? {
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var roots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            folder = folder.deletingLastPathComponent()
+            roots.append(folder)
+        }
+        return roots.map { $0.appendingPathComponent(relative) }.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 }
 

@@ -81,7 +81,7 @@ public struct ImportCommand: AsyncParsableCommand {
         abstract: "Import channel events (JSON Lines: chat, phone, sms, social, web_form, bot), idempotent on id.",
         discussion: """
             Format: docs/formats.md ("Channel events"). Events thread like mail (a chat continued as a call within the window
-            is one conversation; a session id keeps a chat together). A bad line is reported as FILE:LINE: problem on stderr;
+            is one conversation; a session id keeps a chat together). A bad line is reported as 'FILE: line N: problem' on stderr;
             then nothing is written (exit 65) unless --skip-bad, which writes every good line. With --explain, one JSON line
             per event as `thread --explain` prints it. A customer's message to the bot is answered by the knowledge base or
             handed to a person.
@@ -110,7 +110,7 @@ public struct ImportCommand: AsyncParsableCommand {
         for result in ChannelEventReader.read(data, defaultRegion: region) {
             switch result {
             case .success(let event): events.append(event)
-            case .failure(let error): problems.append("\(file):\(error.line): \(error.problem)")
+            case .failure(let error): problems.append("\(file): \(error)")
             }
         }
         let desk = try await options.open(create: true)
@@ -121,7 +121,7 @@ public struct ImportCommand: AsyncParsableCommand {
             if stored[event.message.id] != nil, let existing = try await desk.store.message(event.message.id)?.message,
                 !Self.sameContent(existing, event.message)
             {
-                problems.append("\(file):\(event.line): id \"\(event.message.id.rawValue)\" is stored already with other content")
+                problems.append("\(file): line \(event.line): id \"\(event.message.id.rawValue)\" is stored already with other content")
                 continue
             }
             kept.append(event)
