@@ -65,6 +65,7 @@ public enum StoreConformance {
         ConformanceCheck(name: "erasure_deletes_every_trace_of_a_party", body: erasureDeletes),
         ConformanceCheck(name: "anonymisation_keeps_facts_drops_text", body: anonymisation),
         ConformanceCheck(name: "privacy_changes_are_all_or_nothing", body: privacyAtomicity),
+        ConformanceCheck(name: "workflow_records_round_trip_roll_back_and_erase", body: workflowRecords),
     ]
 
     /// Queries that try to break out of a search syntax into a backend's (FTS5 MATCH, SQL,
@@ -451,5 +452,39 @@ public enum StoreConformance {
         let old = try await store.personalRecords(lastActiveBefore: base.addingTimeInterval(45 * 60))
         try expect.that(old.contains { $0.id == "message:anna-1@shop" } && old.contains { $0.id == "message:bob-1@shop" }
             && !old.contains { $0.id == "message:anna-2@shop" }, "retention candidates: \(old.map(\.id))")
+    }
+
+    static func workflowRecords(_ store: any SupportStore, _ expect: Expectations) async throws {
+        try await privacyFixture(store)
+        let annas = WorkflowRecord(kind: "sla", key: "00001", party: "c-anna", thread: ThreadID(1), body: Data(#"{"a":1}"#.utf8))
+        let bobs = WorkflowRecord(kind: "sla", key: "00002", party: "c-bob", thread: ThreadID(2), body: Data(#"{"b":2}"#.utf8))
+        let config = WorkflowRecord(kind: "config", key: "policy", body: Data("{}".utf8))
+        try await store.deskTransaction(firstTicketNumber: 1) { transaction in
+            transaction.putWorkflowRecord(annas)
+            transaction.putWorkflowRecord(bobs)
+            transaction.putWorkflowRecord(config)
+            // Read back inside the transaction before it is written.
+            guard try transaction.workflowRecords(kind: "sla").count == 2 else { throw StorageError.corrupt("uncommitted records unseen") }
+        }
+        let listed = try await store.deskTransaction(firstTicketNumber: 1) { try $0.workflowRecords(kind: "sla") }
+        try expect.that(listed == [annas, bobs], "listed \(listed)")
+        let ofThread = try await store.deskTransaction(firstTicketNumber: 1) { try $0.workflowRecords(kind: "sla", thread: ThreadID(2)) }
+        try expect.that(ofThread == [bobs], "a thread's records: \(ofThread)")
+        // A failed transaction writes none of its records.
+        do {
+            try await store.deskTransaction(firstTicketNumber: 1) { transaction in
+                transaction.putWorkflowRecord(WorkflowRecord(kind: "sla", key: "00001", party: "c-anna", body: Data("{}".utf8)))
+                throw StorageError.refused("roll back")
+            }
+        } catch {}
+        let kept = try await store.deskTransaction(firstTicketNumber: 1) { try $0.workflowRecord(kind: "sla", key: "00001") }
+        try expect.that(kept == annas, "a rolled-back transaction changed a record: \(String(describing: kept))")
+        // Erasing Anna removes her records, not Bob's or the desk's configuration.
+        let records = try await store.personalRecords(of: "c-anna")
+        try await store.apply(records.map { PersonalDataChange(recordID: $0.id, action: .delete) })
+        let left = try await store.deskTransaction(firstTicketNumber: 1) { transaction in
+            (try transaction.workflowRecords(kind: "sla"), try transaction.workflowRecord(kind: "config", key: "policy"))
+        }
+        try expect.that(left.0 == [bobs] && left.1 == config, "after erasure: \(left)")
     }
 }
