@@ -69,18 +69,21 @@ public struct PriorityCommand: AsyncParsableCommand {
     }
 }
 
-/// `tag THREAD TAG... [--remove]`.
+/// `tag THREAD TAG... [--remove TAG]...`.
 public struct TagCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "tag", abstract: "Add tags to a ticket (or remove them).")
+    public static let configuration = CommandConfiguration(commandName: "tag", abstract: "Add tags to a ticket, or --remove them.")
 
     @Argument(help: "The ticket number.")
     var thread: UInt64
 
-    @Argument(help: "The tags.")
-    var tags: [String]
+    @Argument(help: "Tags to add.")
+    var tags: [String] = []
 
-    @Flag(help: "Remove the tags instead.")
-    var remove = false
+    @Option(help: "A tag to add (repeatable; the same as an argument).")
+    var add: [String] = []
+
+    @Option(help: "A tag to remove (repeatable).")
+    var remove: [String] = []
 
     @Option(help: "The agent acting.")
     var agent = "agent"
@@ -90,11 +93,11 @@ public struct TagCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let remove = remove
-        let tags = Set(tags)
+        let added = Set(tags + add)
+        let removed = Set(remove)
+        guard !added.isEmpty || !removed.isEmpty else { throw ValidationError("name a tag to add or --remove") }
         try await deskAct(options) { (desk, at) throws(StorageError) in
-            let events = try await desk.update(
-                ThreadID(thread), addTags: remove ? [] : tags, removeTags: remove ? tags : [], agent: AgentID(agent), at: at)
+            let events = try await desk.update(ThreadID(thread), addTags: added, removeTags: removed, agent: AgentID(agent), at: at)
             let current = try await desk.currentThread(ThreadID(thread))
             return ["thread": thread, "tags": (current?.tags ?? []).sorted(), "events": events]
         }
@@ -105,26 +108,35 @@ public struct TagCommand: AsyncParsableCommand {
 public struct AssignCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "assign",
-        abstract: "Assign a ticket to AGENT, or — without one — to the agent the Router ranks first (language, account team, tier, load).",
+        abstract: "Assign a ticket to AGENT (or --to/--agent AGENT), or — without one — to the agent the Router ranks first (language, account team, tier, load).",
         discussion: "Prints {\"thread\", \"assignee\", \"team\", \"routing\": [why, per candidate], \"excluded\": […]}.")
 
     @Argument(help: "The ticket number.")
     var thread: UInt64
 
-    @Argument(help: "The agent (omit: route).")
+    @Argument(help: "The agent to assign (omit: route).")
     var assignee: String?
 
-    @Option(help: "The agent acting.")
-    var agent = "agent"
+    @Option(help: "The agent to assign (the same as the argument).")
+    var to: String?
+
+    @Option(help: "The agent to assign (the same as the argument).")
+    var agent: String?
+
+    @Option(help: "The agent acting (recorded in the event log).")
+    var by = "agent"
 
     @OptionGroup var options: DeskOptions
 
     public init() {}
 
     public func run() async throws {
+        let named = Set([assignee, to, agent].compactMap { $0 })
+        guard named.count <= 1 else { throw ValidationError("name one agent to assign (or none to route)") }
+        let target = named.first.map(AgentID.init)
+        let actor = AgentID(by)
         try await deskAct(options) { (desk, at) throws(StorageError) in
-            let (chosen, decision) = try await desk.assign(
-                ThreadID(thread), to: assignee.map(AgentID.init), by: AgentID(agent), at: at)
+            let (chosen, decision) = try await desk.assign(ThreadID(thread), to: target, by: actor, at: at)
             let current = try await desk.currentThread(ThreadID(thread))
             var result: [String: Any] = ["thread": thread, "assignee": chosen.rawValue, "team": current?.team ?? NSNull()]
             if let decision {

@@ -165,6 +165,42 @@ struct DeskCLITests {
         #expect(try run("shop-desk", ["show", "99999", "--store", store]).status == 66)
     }
 
+    @Test func theLifecycleCommandsPersistEachActWithItsEvent() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("s.sqlite").path
+        let data = examples.path
+        #expect(try run("shop-desk", ["ingest", "\(data)/shop.mbox", "--store", store, "--desk-address", "support@shop.example", "--first-ticket", "1001"]).status == 0)
+        let agents = ["--agents", "\(data)/agents.json"]
+        func view(_ ticket: String) throws -> [String: Any] {
+            try #require(try run("shop-desk", ["show", ticket, "--store", store]).json() as? [String: Any])
+        }
+        #expect(try run("shop-desk", ["status", "1002", "on_hold", "--store", store]).status == 0)
+        #expect(try view("1002")["status"] as? String == "on_hold")
+        #expect(try run("shop-desk", ["priority", "1002", "urgent", "--store", store]).status == 0)
+        #expect(try run("shop-desk", ["tag", "1002", "delivery", "vip", "--store", store]).status == 0)
+        #expect(try run("shop-desk", ["tag", "1002", "--remove", "vip", "--store", store]).status == 0)
+        let tagged = try view("1002")
+        #expect(tagged["priority"] as? String == "urgent" && tagged["tags"] as? [String] == ["delivery"])
+        let explicit = try run("shop-desk", ["assign", "1002", "--agent", "agent-8", "--by", "lead-1", "--store", store] + agents)
+        #expect((try explicit.json() as? [String: Any])?["assignee"] as? String == "agent-8")
+        let routed = try #require(try run("shop-desk", ["assign", "1003", "--store", store]).json() as? [String: Any])
+        #expect(routed["assignee"] as? String == "agent-9", "the German ticket goes to the agent who writes German: \(routed)")
+        let split = try #require(try run("shop-desk", ["split", "1001", "sv-2@mail.example.se", "--store", store]).json() as? [String: Any])
+        let created = try #require(split["thread"] as? Int)
+        #expect(try run("shop-desk", ["merge", String(created), "1001", "--store", store]).status == 0)
+        #expect(try view(String(created))["thread"] as? Int == 1001, "a merged number leads to the survivor")
+        #expect(try run("shop-desk", ["undo", String(created), "--store", store]).status == 0, "undo the merge")
+        #expect(try view(String(created))["thread"] as? Int == created)
+        #expect(try run("shop-desk", ["undo", String(created), "--store", store]).status == 0, "undo the split")
+        #expect((try view("1001")["messages"] as? [Any])?.count == 3, "the split message is back")
+        #expect(try run("shop-desk", ["undo", "1003", "--store", store]).status == 65, "nothing to undo")
+        let events = try run("shop-desk", ["events", "--store", store]).output
+        for kind in ["statusChanged", "priorityChanged", "tagsChanged", "assigned", "splitOff", "merged", "unmerged", "unsplit"] {
+            #expect(events.contains("\"\(kind)\""), "no \(kind) event")
+        }
+    }
+
     @Test func aStakeholderSeesTheAccountsTicketsByRoleThroughShow() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
