@@ -13,7 +13,8 @@ import Foundation
 ///                "condition": "unopened", "status": "requested"}]}]
 /// ```
 ///
-/// `id` and `name` are required; everything else is optional (`null` counts as absent).
+/// `id` and `name` are required; everything else is optional (`null`, and `""` in an optional
+/// text field, count as absent).
 /// Contact points are normalised (``ContactPoint``) and duplicates removed, e-mails first,
 /// then phones, then handles. A `total` is a decimal string (`"39.90"`) or a JSON number
 /// (`39.9`), converted to minor units exactly: never through binary floating point.
@@ -106,18 +107,18 @@ public enum CustomerFile {
             }
         }
 
-        let language = try fields.string("language")
+        let language = try fields.optionalString("language")
         if let language, !LanguageTagSyntax.isValid(language) { throw .badLanguage(language) }
-        let timeZone = try fields.string("timeZone")
+        let timeZone = try fields.optionalString("timeZone")
         if let timeZone, TimeZone(identifier: timeZone) == nil { throw .badTimeZone(timeZone) }
         var register: AddressRegister?
-        if let registerName = try fields.string("register") {
+        if let registerName = try fields.optionalString("register") {
             guard let value = AddressRegister(rawValue: registerName) else { throw .badRegister(registerName) }
             register = value
         }
-        let tier = try fields.string("tier").map { CustomerTier(rawValue: $0) } ?? .standard
+        let tier = try fields.optionalString("tier").map { CustomerTier(rawValue: $0) } ?? .standard
         var country: String?
-        if let code = try fields.string("country") {
+        if let code = try fields.optionalString("country") {
             guard code.utf8.count == 2, code.unicodeScalars.allSatisfy(\.isASCIILetter) else {
                 throw .badCountry(code)
             }
@@ -164,7 +165,7 @@ public enum CustomerFile {
         return CustomerOrder(
             id: id, placedAt: placedAt, totalMinorUnits: total, currency: currency,
             status: try fields.nonEmptyString("status"), deliveredAt: try fields.optionalTime("deliveredAt"),
-            category: try fields.string("category"))
+            category: try fields.optionalString("category"))
     }
 
     private static func `return`(_ value: IntakeJSON, field: String) throws(CustomerFileError.Problem) -> CustomerReturn {
@@ -173,7 +174,7 @@ public enum CustomerFile {
         return CustomerReturn(
             id: try fields.nonEmptyString("id"), order: try fields.nonEmptyString("order"),
             requestedAt: try fields.time("requestedAt"), condition: try fields.nonEmptyString("condition"),
-            category: try fields.string("category"), status: try fields.nonEmptyString("status"),
+            category: try fields.optionalString("category"), status: try fields.nonEmptyString("status"),
             receivedAt: try fields.optionalTime("receivedAt"))
     }
 
@@ -309,39 +310,50 @@ private enum MinorUnits {
         zeroDigit.contains(currency) ? 0 : threeDigit.contains(currency) ? 3 : 2
     }
 
+    /// The total in minor units. A string must be plain digits with an optional decimal point
+    /// and at most the currency's minor digits (`"39.90"`, `"1200"`); a JSON number may also
+    /// have an exponent, and trailing zeros after its point do not count (`1200.0` is a valid
+    /// JPY amount: as a number it is the value 1200).
     static func parse(_ value: IntakeJSON, currency: String, field: String) throws(CustomerFileError.Problem) -> Int64 {
         let text: String
+        let whole: [UInt8]
+        var fraction: [UInt8]
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
         switch value {
-        case .string(let string): text = string
-        // Decimal's description is plain positional notation ("39.9", "1200", "0.01"): the
-        // number's own digits, as the JSON parser read them, never a binary double.
-        case .number(let number): text = number.description
-        case .outOfRangeNumber: throw .badAmount(field: field, value: "(number)", reason: "is out of range")
-        default: throw .wrongType(field: field, expected: "a decimal string (\"39.90\") or a number")
+        case .string(let string):
+            text = string
+            let bytes = Array(string.utf8)
+            guard !bytes.isEmpty else { throw .badAmount(field: field, value: text, reason: "is empty") }
+            if bytes.first == UInt8(ascii: "-") { throw .badAmount(field: field, value: text, reason: "is negative") }
+            let point = bytes.firstIndex(of: UInt8(ascii: "."))
+            whole = Array(bytes[..<(point ?? bytes.endIndex)])
+            fraction = point.map { Array(bytes[($0 + 1)...]) } ?? []
+            guard !whole.isEmpty, whole.allSatisfy(isDigit), point == nil || !fraction.isEmpty, fraction.allSatisfy(isDigit)
+            else {
+                throw .badAmount(field: field, value: text, reason: "must be digits with an optional decimal point (\"39.90\")")
+            }
+        case .number(let literal):
+            text = literal
+            guard let plain = plainDigits(literal) else {
+                throw .badAmount(field: field, value: text, reason: "is out of range")
+            }
+            if plain.negative, (plain.whole + plain.fraction).contains(where: { $0 != UInt8(ascii: "0") }) {
+                throw .badAmount(field: field, value: text, reason: "is negative")
+            }
+            whole = plain.whole
+            fraction = plain.fraction
+            while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+        default:
+            throw .wrongType(field: field, expected: "a decimal string (\"39.90\") or a number")
         }
         let allowed = digits(currency)
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { throw .badAmount(field: field, value: text, reason: "is empty") }
-        if bytes.first == UInt8(ascii: "-") {
-            throw .badAmount(field: field, value: text, reason: "is negative")
-        }
-        let point = bytes.firstIndex(of: UInt8(ascii: "."))
-        let whole = bytes[..<(point ?? bytes.endIndex)]
-        let fraction = point.map { bytes[($0 + 1)...] } ?? []
-        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
-        guard !whole.isEmpty, whole.allSatisfy(isDigit), point == nil || !fraction.isEmpty,
-            fraction.allSatisfy(isDigit)
-        else {
-            throw .badAmount(field: field, value: text, reason: "must be digits with an optional decimal point (\"39.90\")")
-        }
         guard fraction.count <= allowed else {
             throw .badAmount(
                 field: field, value: text,
                 reason: "has \(fraction.count) decimal\(fraction.count == 1 ? "" : "s"); \(currency) allows \(allowed)")
         }
         var result: Int64 = 0
-        let padded = Array(whole) + Array(fraction) + Array(repeating: UInt8(ascii: "0"), count: allowed - fraction.count)
-        for byte in padded {
+        for byte in whole + fraction + Array(repeating: UInt8(ascii: "0"), count: allowed - fraction.count) {
             let (times10, o1) = result.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(Int64(byte - 0x30))
             guard !o1, !o2 else { throw .badAmount(field: field, value: text, reason: "is too large") }
@@ -349,132 +361,335 @@ private enum MinorUnits {
         }
         return result
     }
+
+    /// A JSON number literal (already valid by the JSON grammar) in positional notation: its
+    /// sign, integer digits and fraction digits, exactly. `nil` when the exponent is beyond
+    /// ±1000 (no amount is that large or that precise).
+    static func plainDigits(_ literal: String) -> (negative: Bool, whole: [UInt8], fraction: [UInt8])? {
+        var bytes = Array(literal.utf8)
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { bytes.removeFirst() }
+        var exponent = 0
+        if let e = bytes.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            var digits = bytes[(e + 1)...]
+            let negativeExponent = digits.first == UInt8(ascii: "-")
+            if digits.first == UInt8(ascii: "-") || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+            for byte in digits {
+                exponent = exponent * 10 + Int(byte - 0x30)
+                if exponent > 1000 { return nil }
+            }
+            if negativeExponent { exponent = -exponent }
+            bytes.removeSubrange(e...)
+        }
+        let point = bytes.firstIndex(of: UInt8(ascii: "."))
+        let integerDigits = Array(bytes[..<(point ?? bytes.endIndex)])
+        let digits = integerDigits + (point.map { Array(bytes[($0 + 1)...]) } ?? [])
+        let pointAt = integerDigits.count + exponent
+        var whole: [UInt8]
+        var fraction: [UInt8]
+        if pointAt <= 0 {
+            whole = [UInt8(ascii: "0")]
+            fraction = Array(repeating: UInt8(ascii: "0"), count: -pointAt) + digits
+        } else if pointAt >= digits.count {
+            whole = digits + Array(repeating: UInt8(ascii: "0"), count: pointAt - digits.count)
+            fraction = []
+        } else {
+            whole = Array(digits[..<pointAt])
+            fraction = Array(digits[pointAt...])
+        }
+        while whole.count > 1, whole.first == UInt8(ascii: "0") { whole.removeFirst() }
+        return (negative, whole, fraction)
+    }
 }
 
 // MARK: - Shared by the intake readers (package access)
 
 /// A JSON value as the intake readers (``CustomerFile``, the channel event reader) see it.
 ///
-/// Numbers keep their exact decimal value (`Decimal`, read from the number's text), so
-/// amounts never pass through binary floating point.
-package indirect enum IntakeJSON: Hashable, Sendable, Decodable {
+/// Parsed by a small strict RFC 8259 parser over the bytes rather than by `JSONDecoder`:
+/// numbers keep their literal text (so amounts never pass through binary floating point), a key
+/// given twice in one object is rejected rather than silently resolved, nesting is capped, and
+/// errors say where the text stopped making sense.
+package indirect enum IntakeJSON: Hashable, Sendable {
     /// `null`.
     case null
     /// `true` or `false`.
     case bool(Bool)
-    /// A number, exactly as written.
-    case number(Decimal)
-    /// A number beyond `Decimal`'s range (`1e400`).
-    case outOfRangeNumber
+    /// A number, as its literal text (`"39.90"`, `"-1e3"`), validated against the JSON grammar.
+    case number(String)
     /// A string.
     case string(String)
     /// An array.
     case array([IntakeJSON])
-    /// An object (for a key given twice, one of the values).
+    /// An object.
     case object([String: IntakeJSON])
 
     /// The deepest nesting of arrays and objects accepted. The intake formats need four levels;
-    /// the limit keeps hostile input from exhausting the stack of the recursive decoder.
+    /// the limit keeps hostile input from exhausting the stack of the recursive parser.
     package static let maximumDepth = 32
 
-    /// Why text is not JSON, in words a person can read.
+    /// Why text is not JSON, in words a person can read (`unexpected "}" at column 14`).
     package struct ParseError: Error, Hashable, Sendable {
-        /// The reason.
+        /// The reason, with the position.
         package var reason: String
     }
 
-    /// Parses UTF-8 JSON text.
-    package static func parse(_ data: Data) -> Result<IntakeJSON, ParseError> {
-        guard String(validating: data, as: UTF8.self) != nil else { return .failure(ParseError(reason: "invalid UTF-8")) }
-        if let problem = depthProblem(data) { return .failure(ParseError(reason: problem)) }
-        do {
-            return .success(try JSONDecoder().decode(IntakeJSON.self, from: data))
-        } catch let error as DecodingError {
-            switch error {
-            case .dataCorrupted(let context):
-                if let underlying = context.underlyingError {
-                    return .failure(ParseError(reason: String(describing: underlying)))
-                }
-                return .failure(ParseError(reason: context.debugDescription))
-            default: return .failure(ParseError(reason: "\(error)"))
-            }
+    /// Parses one JSON value (surrounded by optional whitespace) from UTF-8 text.
+    package static func parse(_ data: Data) -> Result<IntakeJSON, ParseError> { parse([UInt8](data)) }
+
+    /// Parses one JSON value (surrounded by optional whitespace) from UTF-8 bytes.
+    package static func parse(_ bytes: [UInt8]) -> Result<IntakeJSON, ParseError> {
+        guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(ParseError(reason: "invalid UTF-8")) }
+        var parser = Parser(bytes: bytes)
+        do throws(Parser.Failure) {
+            parser.skipWhitespace()
+            let value = try parser.value(depth: 1)
+            parser.skipWhitespace()
+            guard parser.position == bytes.count else { throw parser.failure("text after the JSON value") }
+            return .success(value)
         } catch {
-            return .failure(ParseError(reason: "\(error)"))
+            return .failure(ParseError(reason: parser.describe(error)))
         }
     }
 
-    /// Scans for nesting deeper than ``maximumDepth`` (outside strings).
-    private static func depthProblem(_ data: Data) -> String? {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in data {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+    /// A recursive-descent parser over UTF-8 bytes (already validated as UTF-8).
+    private struct Parser {
+        struct Failure: Error {
+            var message: String
+            var offset: Int
+        }
+
+        let bytes: [UInt8]
+        var position = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        func failure(_ message: String, at offset: Int? = nil) -> Failure {
+            Failure(message: message, offset: offset ?? position)
+        }
+
+        /// `message at line L, column C` (column in Unicode scalars; no line when the text is one line).
+        func describe(_ failure: Failure) -> String {
+            let offset = min(failure.offset, bytes.count)
+            var line = 1
+            var column = 1
+            for byte in bytes[..<offset] {
+                if byte == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
                 }
-                continue
             }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > maximumDepth { return "nested deeper than \(maximumDepth) levels" }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
+            let multiline = bytes.contains(UInt8(ascii: "\n"))
+            return multiline ? "\(failure.message) at line \(line), column \(column)" : "\(failure.message) at column \(column)"
+        }
+
+        func unexpected() -> Failure {
+            guard position < bytes.count else { return failure("unexpected end of input") }
+            let byte = bytes[position]
+            if (0x21...0x7E).contains(byte) { return failure("unexpected \"\(Character(Unicode.Scalar(byte)))\"") }
+            return failure(String(format: "unexpected byte 0x%02X", byte))
+        }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
             }
         }
-        return nil
-    }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
+        mutating func value(depth: Int) throws(Failure) -> IntakeJSON {
+            guard position < bytes.count else { throw unexpected() }
+            switch bytes[position] {
+            case UInt8(ascii: "{"): return try object(depth: depth)
+            case UInt8(ascii: "["): return try array(depth: depth)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            default: throw unexpected()
+            }
+        }
 
-    /// Decodes any JSON value.
-    package init(from decoder: any Decoder) throws {
-        if let container = try? decoder.container(keyedBy: Key.self) {
-            var object: [String: IntakeJSON] = [:]
-            object.reserveCapacity(container.allKeys.count)
-            for key in container.allKeys { object[key.stringValue] = try container.decode(IntakeJSON.self, forKey: key) }
-            self = .object(object)
-        } else if var container = try? decoder.unkeyedContainer() {
-            var array: [IntakeJSON] = []
-            while !container.isAtEnd { array.append(try container.decode(IntakeJSON.self)) }
-            self = .array(array)
-        } else {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                self = .null
-            } else if let value = try? container.decode(Bool.self) {
-                self = .bool(value)
-            } else if let value = try? container.decode(String.self) {
-                self = .string(value)
-            } else if let value = try? container.decode(Decimal.self) {
-                self = .number(value)
+        mutating func literal(_ word: StaticString) throws(Failure) {
+            let start = position
+            let expected = word.withUTF8Buffer { Array($0) }
+            guard bytes.count - position >= expected.count, bytes[position..<(position + expected.count)].elementsEqual(expected)
+            else { throw failure("invalid literal (expected \"\(word)\")", at: start) }
+            position += expected.count
+        }
+
+        mutating func object(depth: Int) throws(Failure) -> IntakeJSON {
+            guard depth <= IntakeJSON.maximumDepth else { throw failure("nested deeper than \(IntakeJSON.maximumDepth) levels") }
+            position += 1  // {
+            var members: [String: IntakeJSON] = [:]
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw position < bytes.count ? failure("expected a quoted key") : unexpected()
+                }
+                let keyStart = position
+                let key = try string()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                    throw position < bytes.count ? failure("expected \":\" after a key") : unexpected()
+                }
+                position += 1
+                skipWhitespace()
+                let member = try value(depth: depth + 1)
+                guard members.updateValue(member, forKey: key) == nil else {
+                    throw failure("key \"\(key)\" appears twice in one object", at: keyStart)
+                }
+                skipWhitespace()
+                guard position < bytes.count else { throw unexpected() }
+                switch bytes[position] {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "}"):
+                    position += 1
+                    return .object(members)
+                default: throw failure("expected \",\" or \"}\"")
+                }
+            }
+        }
+
+        mutating func array(depth: Int) throws(Failure) -> IntakeJSON {
+            guard depth <= IntakeJSON.maximumDepth else { throw failure("nested deeper than \(IntakeJSON.maximumDepth) levels") }
+            position += 1  // [
+            var elements: [IntakeJSON] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
+            while true {
+                skipWhitespace()
+                elements.append(try value(depth: depth + 1))
+                skipWhitespace()
+                guard position < bytes.count else { throw unexpected() }
+                switch bytes[position] {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"):
+                    position += 1
+                    return .array(elements)
+                default: throw failure("expected \",\" or \"]\"")
+                }
+            }
+        }
+
+        mutating func string() throws(Failure) -> String {
+            let start = position
+            position += 1  // "
+            var scalars = String.UnicodeScalarView()
+            var runStart = position
+            func flush(_ end: Int) {
+                if end > runStart { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
+            }
+            while true {
+                guard position < bytes.count else { throw failure("unterminated string", at: start) }
+                let byte = bytes[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    flush(position)
+                    position += 1
+                    return String(scalars)
+                case UInt8(ascii: "\\"):
+                    flush(position)
+                    let escape = position
+                    position += 1
+                    guard position < bytes.count else { throw failure("unterminated string", at: start) }
+                    let code = bytes[position]
+                    position += 1
+                    switch code {
+                    case UInt8(ascii: "\""): scalars.append("\"")
+                    case UInt8(ascii: "\\"): scalars.append("\\")
+                    case UInt8(ascii: "/"): scalars.append("/")
+                    case UInt8(ascii: "b"): scalars.append("\u{08}")
+                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                    case UInt8(ascii: "n"): scalars.append("\n")
+                    case UInt8(ascii: "r"): scalars.append("\r")
+                    case UInt8(ascii: "t"): scalars.append("\t")
+                    case UInt8(ascii: "u"):
+                        let unit = try hex4(escape)
+                        var scalar: Unicode.Scalar?
+                        if (0xD800...0xDBFF).contains(unit) {
+                            // A high surrogate must be followed by an escaped low surrogate.
+                            if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                                position += 2
+                                let low = try hex4(escape)
+                                if (0xDC00...0xDFFF).contains(low) {
+                                    scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                                }
+                            }
+                        } else {
+                            scalar = Unicode.Scalar(unit)
+                        }
+                        guard let scalar else { throw failure("unpaired surrogate in \\u escape", at: escape) }
+                        scalars.append(scalar)
+                    default: throw failure("invalid escape", at: escape)
+                    }
+                    runStart = position
+                case 0x00..<0x20:
+                    throw failure("unescaped control character in a string")
+                default:
+                    position += 1
+                }
+            }
+        }
+
+        mutating func hex4(_ escape: Int) throws(Failure) -> UInt32 {
+            guard bytes.count - position >= 4 else { throw failure("invalid \\u escape", at: escape) }
+            var value: UInt32 = 0
+            for byte in bytes[position..<(position + 4)] {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw failure("invalid \\u escape", at: escape)
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            position += 4
+            return value
+        }
+
+        /// `-? (0 | [1-9][0-9]*) (\.[0-9]+)? ([eE][+-]?[0-9]+)?`, returned as written.
+        mutating func number() throws(Failure) -> String {
+            let start = position
+            func isDigit(_ index: Int) -> Bool {
+                index < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index])
+            }
+            if bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard isDigit(position) else { throw failure("invalid number", at: start) }
+            if bytes[position] == UInt8(ascii: "0") {
+                position += 1
+                if isDigit(position) { throw failure("number with a leading zero", at: start) }
             } else {
-                // Neither null, bool nor string: a number too large or small for Decimal.
-                self = .outOfRangeNumber
+                while isDigit(position) { position += 1 }
             }
-        }
-    }
-
-    /// How the value's type reads in an error message (`"a number"`).
-    package var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number, .outOfRangeNumber: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+                position += 1
+                guard isDigit(position) else { throw failure("invalid number", at: start) }
+                while isDigit(position) { position += 1 }
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+                position += 1
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                    position += 1
+                }
+                guard isDigit(position) else { throw failure("invalid number", at: start) }
+                while isDigit(position) { position += 1 }
+            }
+            return String(decoding: bytes[start..<position], as: UTF8.self)
         }
     }
 }
@@ -500,6 +715,12 @@ private struct IntakeFields {
     func string(_ key: String) throws(CustomerFileError.Problem) -> String? {
         guard let value = value(key) else { return nil }
         guard case .string(let text) = value else { throw .wrongType(field: path + key, expected: "a string") }
+        return text
+    }
+
+    /// An optional text field: `nil` when absent, `null` or `""`.
+    func optionalString(_ key: String) throws(CustomerFileError.Problem) -> String? {
+        guard let text = try string(key), !text.isEmpty else { return nil }
         return text
     }
 

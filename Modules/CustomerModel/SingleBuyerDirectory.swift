@@ -134,5 +134,8 @@ extension CommerceSummary {
         for (currency, amount) in other.spentMinorUnits { spentMinorUnits[currency, default: 0] += amount }
         if let last = other.lastOrderAt, lastOrderAt.map({ last > $0 }) ?? true { lastOrderAt = last }
         openOrderIDs.append(contentsOf: other.openOrderIDs.filter { !openOrderIDs.contains($0) })
+        // The details behind the counts, so a merged profile holds the orders it counts.
+        orders.append(contentsOf: other.orders.filter { order in !orders.contains { $0.id == order.id } })
+        returns.append(contentsOf: other.returns.filter { item in !returns.contains { $0.id == item.id } })
     }
 }

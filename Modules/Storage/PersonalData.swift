@@ -163,6 +163,17 @@ extension StoredParty {
         fields["contact_points"] = profile.contactPoints.map(\.value).joined(separator: " ")
         if let language = profile.preferredLanguage { fields["preferred_language"] = language }
         if let zone = profile.timeZoneIdentifier { fields["time_zone"] = zone }
+        if let register = profile.register { fields["register"] = register.rawValue }
+        if let country = profile.country { fields["country"] = country }
+        // Orders and returns the desk holds are the person's data too (Art. 15).
+        if !profile.commerce.orders.isEmpty {
+            fields["orders"] = profile.commerce.orders.map { order in
+                "\(order.id) \(order.status) \(order.totalMinorUnits) \(order.currency) (minor units) placed \(order.placedAt.timeIntervalSince1970)"
+            }.joined(separator: "; ")
+        }
+        if !profile.commerce.returns.isEmpty {
+            fields["returns"] = profile.commerce.returns.map { "\($0.id) of \($0.order) \($0.condition) \($0.status)" }.joined(separator: "; ")
+        }
         return fields
     }
 }

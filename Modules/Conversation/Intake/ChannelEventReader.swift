@@ -172,7 +172,7 @@ public enum ChannelEventReader {
         -> ChannelEvent
     {
         let object: [String: IntakeJSON]
-        switch IntakeJSON.parse(Data(line)) {
+        switch IntakeJSON.parse(Array(line)) {
         case .failure(let error): throw .notJSON(error.reason)
         case .success(.object(let value)): object = value
         case .success: throw .notAnObject
@@ -234,9 +234,10 @@ public enum ChannelEventReader {
         let name = try fields.optionalString("name")
 
         // Channel events carry no Message-IDs. A session (a chat session, a call) is expressed
-        // as a shared References entry in a reserved domain (`.invalid`, RFC 2606), so the
-        // threading rules' References step keeps every message of one session in one thread,
-        // however far apart they are and whichever channel continues it.
+        // as one References entry shared by all its messages, in a reserved domain (`.invalid`,
+        // RFC 2606, so it can never collide with a real Message-ID): the threading rules'
+        // References step then keeps the session's messages in one thread, however long the
+        // gaps between them.
         let headers =
             session.map { ThreadingHeaders(messageID: nil, inReplyTo: [], references: ["session.\($0)@intake.invalid"]) }
             ?? ThreadingHeaders()
