@@ -300,15 +300,8 @@ public struct CustomerFileError: Error, Hashable, Sendable, CustomStringConverti
 
 /// ISO 4217 minor digits and exact conversion of totals to minor units.
 private enum MinorUnits {
-    static let zeroDigit: Set<String> = [
-        "JPY", "KRW", "ISK", "CLP", "VND", "XAF", "XOF", "XPF", "BIF", "DJF", "GNF", "KMF", "PYG", "RWF", "UGX", "VUV",
-    ]
-    static let threeDigit: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
-
     /// The digits after the decimal point that `currency` has (ISO 4217).
-    static func digits(_ currency: String) -> Int {
-        zeroDigit.contains(currency) ? 0 : threeDigit.contains(currency) ? 3 : 2
-    }
+    static func digits(_ currency: String) -> Int { ISO4217.minorUnitDigits(of: currency) }
 
     /// The total in minor units. A string must be plain digits with an optional decimal point
     /// and at most the currency's minor digits (`"39.90"`, `"1200"`); a JSON number may also

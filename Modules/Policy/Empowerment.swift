@@ -28,16 +28,7 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     /// KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF; 3 for BHD IQD JOD KWD LYD OMR TND; 4 for
     /// CLF UYW; 2 for every other code, including ones ISO 4217 lists without a minor unit
     /// (XAU, XDR, XXX…) and codes it does not list at all. `currency` is the upper-case code.
-    public static func minorUnitDigits(of currency: String) -> Int {
-        switch currency {
-        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF",
-            "XPF":
-            0
-        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND": 3
-        case "CLF", "UYW": 4
-        default: 2
-        }
-    }
+    public static func minorUnitDigits(of currency: String) -> Int { ISO4217.minorUnitDigits(of: currency) }
 
     /// An amount written in major units with a dot: `"39.90"`, `"39.9"`, `"1200"`, `"-0.5"`.
     ///
