@@ -89,11 +89,12 @@ public enum SupportEventKind: Hashable, Sendable, Codable {
     /// An agent asked to refund `amount` minor units of `currency` on `order`; `approval` says
     /// who decides: `"agent"` (within the agent's own limits: granted at once) or `"approver"`.
     case refundRequested(request: String, order: String, minorUnits: Int64, currency: String, agent: AgentID, approval: String)
-    /// An approver granted a refund request sent for approval.
+    /// A refund request was granted: by the requesting agent within their own limits (right after
+    /// `refundRequested` with approval `"agent"`), or by an approver.
     case refundApproved(request: String, by: AgentID)
     /// An approver refused a refund request.
     case refundRefused(request: String, by: AgentID, note: String)
-    /// The bot (a ``Responder``-like automaton named `responder`) handed the conversation to a person.
+    /// The chatbot (the responder named `responder`) handed the conversation to a person, saying why.
     case handedOff(responder: String, reason: String)
 }
 
