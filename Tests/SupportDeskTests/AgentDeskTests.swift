@@ -390,6 +390,59 @@ struct AgentDeskTests {
     }
 }
 
+@Suite("The agent's desk (B2B)")
+struct AccountWorkflowTests {
+    /// ACME has a gold contract and an account team; Nordic Tools is a standard account whose
+    /// calendar is New York's. The contract tier picks the target, the account picks the calendar,
+    /// and the Router prefers the account team.
+    @Test func theContractTierPicksTheSLAAndTheAccountTeamTakesTheTicket() async throws {
+        let store = InMemorySupportStore()
+        var desk = Desk(
+            store: store, directory: AccountDeskDirectory(accountDomains: ["acme.example": "acct-acme", "us.example": "acct-us"]),
+            deskAddresses: [try .email("b2b@shop.example")], configuration: ThreadingConfiguration(firstTicketNumber: 2001))
+        desk.policy = try workflowPolicy()
+        desk.agents = workflowAgents + [DeskAgent(id: "agent-us", name: "Kim Park", languages: ["en"])]
+        try await desk.save([
+            .account(Account(
+                id: "acct-acme", profile: PartyProfile(displayName: "ACME Industri AB", tier: "enterprise-gold"),
+                accountTeam: ["agent-8"])),
+            .account(Account(id: "acct-us", profile: PartyProfile(displayName: "US Tools Inc"))),
+            .stakeholder(Stakeholder(
+                id: "s-karin", accountID: "acct-acme", roles: [.buyer],
+                profile: PartyProfile(displayName: "Karin Lund", contactPoints: [try .email("karin@acme.example")]))),
+            .stakeholder(Stakeholder(
+                id: "s-dana", accountID: "acct-us", roles: [.buyer],
+                profile: PartyProfile(displayName: "Dana Smith", contactPoints: [try .email("dana@us.example")]))),
+        ])
+        func mail(from: String, id: String) -> RawMail {
+            SupportDeskTests.mail("""
+                From: \(from)
+                To: b2b@shop.example
+                Subject: Pallets missing
+                Date: Tue, 27 Oct 2026 10:00:00 +0100
+                Message-ID: <\(id)>
+
+                Hello, 40 pallets are missing from our delivery.
+                """)
+        }
+        let acme = try #require(try await desk.ingest(mail(from: "karin@acme.example", id: "k-1@acme.example")).intake)
+        let us = try #require(try await desk.ingest(mail(from: "dana@us.example", id: "d-1@us.example")).intake)
+        #expect(acme.message.party == "acct-acme" && us.message.party == "acct-us")
+        let queue = try await desk.queue(at: try instant("2026-10-27T09:30:00Z"))
+        let gold = try #require(queue.first { $0.thread.id == acme.assignment.thread })
+        let standard = try #require(queue.first { $0.thread.id == us.assignment.thread })
+        #expect(gold.clocks.first { $0.metric == .firstReply }?.target == TimeInterval(2 * 3600), "the gold contract's 2 h")
+        #expect(standard.clocks.first { $0.metric == .firstReply }?.target == TimeInterval(8 * 3600))
+        #expect(gold.calendar == "stockholm" && standard.calendar == "new-york", "the account's calendar")
+        // 10:00 CET is 05:00 in New York (still on summer time until 1 November): the US account's
+        // 8 business hours run 09:00–17:00 EDT, 13:00–21:00 UTC; the gold ticket's 2 h end 12:00 CET.
+        #expect(standard.due?.breachAt == (try instant("2026-10-27T21:00:00Z")))
+        #expect(gold.due?.breachAt == (try instant("2026-10-27T11:00:00Z")))
+        let routed = try await desk.assign(acme.assignment.thread, by: "lead-1")
+        #expect(routed.assignee == "agent-8", "the account team: \(routed.decision?.explanation ?? [])")
+    }
+}
+
 @Suite("SLA facts (property)")
 struct ServiceLevelPropertyTests {
     /// Random messages and status changes on one ticket: the stored pending periods are ordered,
