@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Conversation", targets: ["Conversation"]),
         .library(name: "Localization", targets: ["Localization"]),
         .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "StorageConformance", targets: ["StorageConformance"]),
         .library(name: "SQLiteStorage", targets: ["SQLiteStorage"]),
@@ -81,9 +82,16 @@ let package = Package(
             path: "Modules/SQLiteStorage",
             swiftSettings: strictSwift6
         ),
+        // KPIs from the event log: imports Storage's protocols, never a backend or a CLI library.
+        .target(
+            name: "Metrics",
+            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy", "Storage"],
+            path: "Modules/Metrics",
+            swiftSettings: strictSwift6
+        ),
         .target(
             name: "SupportDesk",
-            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy", "Storage"],
+            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage"],
             path: "Modules/SupportDesk",
             swiftSettings: strictSwift6
         ),
@@ -91,7 +99,7 @@ let package = Package(
         .target(
             name: "DeskCLI",
             dependencies: [
-                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk", "Storage", "SQLiteStorage",
+                "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "SupportDesk", "Storage", "SQLiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/DeskCLI",
@@ -121,6 +129,9 @@ let package = Package(
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "TestSupport"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], path: "Tests/PolicyTests"),
+        .testTarget(
+            name: "MetricsTests", dependencies: ["Metrics", "Storage", "SupportDesk", "SQLiteStorage", "Policy", "TestSupport"],
+            path: "Tests/MetricsTests"),
         // A desk in a child process: two writers on one store, and kill -9 mid-act.
         .executableTarget(
             name: "desk-writer", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "TestSupport"], path: "Tests/DeskWriter",

@@ -19,7 +19,7 @@ struct AccountDeskCommand: AsyncParsableCommand {
             IdentityCommand.self, EventsCommand.self, SearchCommand.self, IndexCommand.self, AccountDemoCommand.self,
             AccountsCommand.self, CustomersCommand.self, ImportCommand.self, ReplyCommand.self, StatusCommand.self, AssignCommand.self,
             PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self, UndoCommand.self, QueueCommand.self,
-            ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self,
+            ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self,
         ])
 }
 
