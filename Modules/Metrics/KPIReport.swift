@@ -76,6 +76,12 @@ public struct ComplaintTerm: Hashable, Sendable {
 public struct Attainment: Hashable, Sendable {
     /// Met and breached.
     public var met: Int, breached: Int
+
+    /// An attainment.
+    public init(met: Int, breached: Int) {
+        self.met = met
+        self.breached = breached
+    }
     /// met / (met + breached); nil when neither.
     public var rate: Double? { met + breached == 0 ? nil : Double(met) / Double(met + breached) }
 }
