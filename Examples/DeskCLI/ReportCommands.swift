@@ -108,7 +108,7 @@ public struct ReportCommand: AsyncParsableCommand {
         } ?? "UTC"
         guard let timeZone = TimeZone(identifier: zoneName) else { throw ValidationError("unknown zone '\(zoneName)'") }
         let start = try from.map { try Self.instant($0, zone: timeZone, endOfDay: false) }
-            ?? Date(timeIntervalSince1970: fold.threads.values.map(\.openedAt).min() ?? 0)
+            ?? Date(timeIntervalSince1970: fold.records.map(\.openedAt).min() ?? 0)
         let end = try to.map { try Self.instant($0, zone: timeZone, endOfDay: true) } ?? (try options.instant()).addingTimeInterval(1)
         guard start < end else { throw ValidationError("--from must come before --to") }
         let report = KPIReport(

@@ -130,39 +130,36 @@ public struct KPIReport: Sendable {
     public init(_ fold: KPIFold, options: ReportOptions, party: (PartyID) -> PartyFacts) {
         self.options = options
         let from = options.from.timeIntervalSince1970, to = options.to.timeIntervalSince1970
-        var facts: [PartyID: PartyFacts] = [:]
-        func factsOf(_ id: PartyID?) -> PartyFacts {
-            guard let id else { return PartyFacts() }
-            if let known = facts[id] { return known }
-            let found = party(id)
-            facts[id] = found
+        var facts: [UInt32: PartyFacts] = [:]
+        func factsOf(_ index: UInt32) -> PartyFacts {
+            if let known = facts[index] { return known }
+            let found = fold.name(index).map { party(PartyID($0)) } ?? PartyFacts()
+            facts[index] = found
             return found
         }
-        let live = fold.threads.values.filter { !$0.merged }
-        let opened = live.filter { $0.openedAt >= from && $0.openedAt < to }.sorted { $0.thread < $1.thread }
+        let live = fold.records.filter { !$0.merged }
+        let opened = live.filter { $0.openedAt >= from && $0.openedAt < to }
         let repeats = Self.repeatContacts(live, in: from..<to, windowDays: options.repeatWindowDays)
         func key(_ record: ThreadRecord) -> String {
             switch options.by {
-            case .channel?: record.channel ?? "unknown"
-            case .agent?: record.agent ?? "unassigned"
-            case .team?: record.team ?? "none"
-            case .language?: record.language ?? "unknown"
+            case .channel?: fold.channelName(of: record) ?? "unknown"
+            case .agent?: fold.name(record.agent) ?? "unassigned"
+            case .team?: fold.name(record.team) ?? "none"
+            case .language?: fold.name(record.language) ?? "unknown"
             case .tier?: factsOf(record.party).tier
             case .account?: factsOf(record.party).account ?? "none"
             case nil: ""
             }
         }
-        let overallThreads = Set(opened.map(\.thread))
-        overall = Self.group(
-            opened, fold: fold, options: options, repeats: repeats, factsOf: factsOf, messageThreads: nil, allThreads: overallThreads)
+        var calendars = CalendarCache(policy: options.policy)
+        overall = Self.group(opened, fold: fold, options: options, repeats: repeats, factsOf: factsOf, calendars: &calendars, overall: true)
         var groups: [String: KPIGroup] = [:]
         if options.by != nil {
             var byKey: [String: [ThreadRecord]] = [:]
             for record in opened { byKey[key(record), default: []].append(record) }
             for (name, records) in byKey {
                 groups[name] = Self.group(
-                    records, fold: fold, options: options, repeats: repeats, factsOf: factsOf, messageThreads: Set(records.map(\.thread)),
-                    allThreads: Set(records.map(\.thread)))
+                    records, fold: fold, options: options, repeats: repeats, factsOf: factsOf, calendars: &calendars, overall: false)
             }
         }
         self.groups = groups
@@ -170,9 +167,36 @@ public struct KPIReport: Sendable {
         busiestHours = Self.hours(fold.inboundByQuarter, from: from, to: to, zone: options.zone)
     }
 
+    /// Business hours and SLA evaluators per calendar, built once per report.
+    struct CalendarCache {
+        let policy: CompiledSupportPolicy?
+        var hours: [String: any BusinessHours] = [:]
+        var evaluators: [String: SLAEvaluator?] = [:]
+
+        init(policy: CompiledSupportPolicy?) { self.policy = policy }
+
+        mutating func hours(account: String?, team: String?) -> (any BusinessHours)? {
+            guard let policy else { return nil }
+            let id = policy.document.calendarSelection.calendarID(account: account, team: team)
+            if let known = hours[id] { return known }
+            let made = policy.businessHours(account: account, team: team)
+            hours[id] = made
+            return made
+        }
+
+        mutating func evaluator(account: String?, team: String?) -> SLAEvaluator? {
+            guard let policy else { return nil }
+            let id = policy.document.calendarSelection.calendarID(account: account, team: team)
+            if let known = evaluators[id] { return known }
+            let made = try? policy.slaEvaluator(account: account, team: team)
+            evaluators[id] = .some(made)
+            return made
+        }
+    }
+
     static func group(
-        _ records: [ThreadRecord], fold: KPIFold, options: ReportOptions, repeats: Set<ThreadID>, factsOf: (PartyID?) -> PartyFacts,
-        messageThreads: Set<ThreadID>?, allThreads: Set<ThreadID>
+        _ records: [ThreadRecord], fold: KPIFold, options: ReportOptions, repeats: Set<ThreadID>, factsOf: (UInt32) -> PartyFacts,
+        calendars: inout CalendarCache, overall: Bool
     ) -> KPIGroup {
         let from = options.from.timeIntervalSince1970, to = options.to.timeIntervalSince1970
         var first: [Double] = [], firstBusiness: [Double] = []
@@ -182,100 +206,113 @@ public struct KPIReport: Sendable {
         var resolved = 0, oneTouch = 0, reopened = 0, inbound = 0, outboundOfThreads = 0
         var sla: [String: Attainment] = [:]
         let policy = options.policy
-        func hours(_ record: ThreadRecord) -> (any BusinessHours)? {
-            policy.map { $0.businessHours(account: factsOf(record.party).account, team: record.team) }
-        }
-        func judge(_ metric: SLAMetric, _ record: ThreadRecord, business: Double?) {
-            guard let policy, let evaluator = try? policy.slaEvaluator(account: factsOf(record.party).account, team: record.team),
-                let target = evaluator.target(
-                    metric, priority: Policy.TicketPriority(rawValue: record.priority) ?? .normal,
-                    channel: SupportChannel(intakeName: record.channel), tier: CustomerTier(rawValue: factsOf(record.party).tier))
+        func judge(_ metric: SLAMetric, _ record: ThreadRecord, business: Double?, calendars: inout CalendarCache) {
+            guard policy != nil else { return }
+            let facts = factsOf(record.party)
+            let priority = Policy.TicketPriority(rawValue: record.priority.rawValue) ?? .normal
+            let channel = SupportChannel(intakeName: fold.channelName(of: record))
+            guard let evaluator = calendars.evaluator(account: facts.account, team: fold.name(record.team)),
+                let target = evaluator.target(metric, priority: priority, channel: channel, tier: CustomerTier(rawValue: facts.tier))
             else { return }
             var entry = sla[metric.rawValue] ?? Attainment(met: 0, breached: 0)
             if let business {
                 if business <= target { entry.met += 1 } else { entry.breached += 1 }
-            } else if record.breaches.contains(metric.rawValue) {
+            } else if let bit = KPIFold.metricBit(metric.rawValue), record.breaches & bit != 0 {
                 entry.breached += 1
             } else {
                 return
             }
             sla[metric.rawValue] = entry
         }
+        func businessTime(_ calendar: (any BusinessHours)?, _ start: Double, _ end: Double) -> Double? {
+            calendar.map { $0.businessTime(from: Date(timeIntervalSince1970: start), to: Date(timeIntervalSince1970: end)) }
+        }
         for record in records {
-            inbound += record.inbound
-            outboundOfThreads += record.outbound
-            let start = record.firstInboundAt ?? record.openedAt
-            let calendar = hours(record)
+            inbound += Int(record.inbound)
+            outboundOfThreads += Int(record.outbound)
+            let start: Double = record.firstInboundAt ?? record.openedAt
+            let calendar = calendars.hours(account: factsOf(record.party).account, team: fold.name(record.team))
             if let response = record.firstResponseAt, response >= start {
                 first.append(response - start)
-                let business = calendar.map { $0.businessTime(from: Date(timeIntervalSince1970: start), to: Date(timeIntervalSince1970: response)) }
+                let business = businessTime(calendar, start, response)
                 if let business { firstBusiness.append(business) }
-                judge(.firstReply, record, business: business ?? (response - start))
+                judge(.firstReply, record, business: business ?? (response - start), calendars: &calendars)
             } else {
-                judge(.firstReply, record, business: nil)
+                judge(.firstReply, record, business: nil, calendars: &calendars)
             }
             if let answer = record.firstBotAnswerAt, answer >= start { bot.append(answer - start) }
             if let solved = record.solvedAt, record.status == .solved || record.status == .closed {
                 resolved += 1
-                resolution.append(max(0, solved - start))
-                let business = calendar.map { $0.businessTime(from: Date(timeIntervalSince1970: start), to: Date(timeIntervalSince1970: solved)) }
+                let wall: Double = max(0, solved - start)
+                resolution.append(wall)
+                let business = businessTime(calendar, start, solved)
                 if let business { resolutionBusiness.append(business) }
-                judge(.resolution, record, business: business ?? max(0, solved - start))
+                judge(.resolution, record, business: business ?? wall, calendars: &calendars)
                 if record.agentReplies == 1, record.reopened == 0 { oneTouch += 1 }
             } else {
-                judge(.resolution, record, business: nil)
+                judge(.resolution, record, business: nil, calendars: &calendars)
             }
             if record.reopened > 0 { reopened += 1 }
             if record.waitSeconds > 0 || record.pendingSince != nil { wait.append(record.waitSeconds) }
             if record.holdSeconds > 0 || record.holdSince != nil { hold.append(record.holdSeconds) }
         }
         var next: [Double] = [], nextBusiness: [Double] = []
-        let byThread = Dictionary(records.map { ($0.thread, $0) }, uniquingKeysWith: { a, _ in a })
+        var byThread: [ThreadID: ThreadRecord] = [:]
+        for record in records { byThread[record.thread] = record }
         for interval in fold.replies where interval.start >= from && interval.start < to {
             guard let record = byThread[interval.thread] else { continue }
             next.append(interval.end - interval.start)
-            if let calendar = hours(record) {
-                nextBusiness.append(calendar.businessTime(
-                    from: Date(timeIntervalSince1970: interval.start), to: Date(timeIntervalSince1970: interval.end)))
-            }
+            let calendar = calendars.hours(account: factsOf(record.party).account, team: fold.name(record.team))
+            if let business = businessTime(calendar, interval.start, interval.end) { nextBusiness.append(business) }
         }
-        let answers = fold.surveys.filter { $0.at >= from && $0.at < to && (messageThreads == nil || $0.thread.map(allThreads.contains) == true) }
-        let repeatCount = records.filter { repeats.contains($0.thread) }.count
+        let members = Set(records.map(\.thread))
+        var npsAnswers: [Int] = [], csatAnswers: [Int] = []
+        for answer in fold.surveys where answer.at >= from && answer.at < to {
+            guard overall || answer.thread.map(members.contains) == true else { continue }
+            if answer.kind == "nps" { npsAnswers.append(answer.score) } else if answer.kind == "csat" { csatAnswers.append(answer.score) }
+        }
+        var repeatCount = 0
+        for record in records where repeats.contains(record.thread) { repeatCount += 1 }
         func kpi(_ wall: [Double], _ business: [Double]) -> DurationKPI? {
-            DurationSummary(wall).map { DurationKPI(wall: $0, business: policy == nil ? nil : DurationSummary(business)) }
+            guard let summary = DurationSummary(wall) else { return nil }
+            return DurationKPI(wall: summary, business: policy == nil ? nil : DurationSummary(business))
         }
-        let outbound = messageThreads == nil
-            ? fold.outboundByQuarter.filter { Double($0.key) * 900 >= from && Double($0.key) * 900 < to }.reduce(0) { $0 + $1.value }
-            : outboundOfThreads
-        let inboundTotal = messageThreads == nil
-            ? fold.inboundByQuarter.filter { Double($0.key) * 900 >= from && Double($0.key) * 900 < to }.reduce(0) { $0 + $1.value } : inbound
+        func sent(_ counts: QuarterCounts) -> Int {
+            var total = 0
+            for entry in counts.all {
+                let instant: Double = Double(entry.quarter) * 900
+                if instant >= from, instant < to { total += entry.count }
+            }
+            return total
+        }
+        let repeatRate: Double? = resolved == 0 ? nil : Double(repeatCount) / Double(resolved)
         return KPIGroup(
-            threads: records.count, inbound: inboundTotal, outbound: outbound, firstResponse: kpi(first, firstBusiness),
+            threads: records.count, inbound: overall ? sent(fold.inboundByQuarter) : inbound,
+            outbound: overall ? sent(fold.outboundByQuarter) : outboundOfThreads, firstResponse: kpi(first, firstBusiness),
             botFirstAnswer: DurationSummary(bot), nextReply: kpi(next, nextBusiness), resolution: kpi(resolution, resolutionBusiness),
             waitOnCustomer: DurationSummary(wait), onHold: DurationSummary(hold), resolved: resolved, oneTouch: oneTouch,
-            reopened: reopened, repeatContacts: repeatCount, repeatRate: resolved == 0 ? nil : Double(repeatCount) / Double(resolved),
-            sla: sla, nps: NetPromoterScore(answers.filter { $0.kind == "nps" }.map(\.score)),
-            csat: SatisfactionScore(answers.filter { $0.kind == "csat" }.map(\.score)))
+            reopened: reopened, repeatContacts: repeatCount, repeatRate: repeatRate, sla: sla,
+            nps: NetPromoterScore(npsAnswers), csat: SatisfactionScore(csatAnswers))
     }
 
     /// Tickets opened in `period` by a customer within `windowDays` after one of their tickets
     /// was solved, naming the same order or carrying the same normalised subject.
     static func repeatContacts(_ records: [ThreadRecord], in period: Range<Double>, windowDays: Int) -> Set<ThreadID> {
-        var byParty: [PartyID: [ThreadRecord]] = [:]
-        for record in records { if let party = record.party { byParty[party, default: []].append(record) } }
+        var byParty: [UInt32: [ThreadRecord]] = [:]
+        for record in records where record.party != 0 { byParty[record.party, default: []].append(record) }
         var repeats = Set<ThreadID>()
         let window = Double(windowDays) * 86_400
         for (_, threads) in byParty where threads.count > 1 {
             for later in threads where period.contains(later.openedAt) {
-                let earlier = threads.contains { other in
-                    guard other.thread != later.thread, let solved = other.solvedAt, solved <= later.openedAt,
-                        later.openedAt - solved <= window
-                    else { return false }
-                    let sameOrder = other.order != nil && other.order == later.order
-                    let sameSubject = other.subjectKey.map { !$0.isEmpty && $0 == later.subjectKey } ?? false
-                    return sameOrder || sameSubject
+                for other in threads where other.thread != later.thread {
+                    guard let solved = other.solvedAt, solved <= later.openedAt, later.openedAt - solved <= window else { continue }
+                    let sameOrder = other.order != 0 && other.order == later.order
+                    let sameSubject = other.subjectKey != 0 && other.subjectKey == later.subjectKey
+                    if sameOrder || sameSubject {
+                        repeats.insert(later.thread)
+                        break
+                    }
                 }
-                if earlier { repeats.insert(later.thread) }
             }
         }
         return repeats
@@ -283,44 +320,48 @@ public struct KPIReport: Sendable {
 
     /// Top terms per language (and `tags`), with the change against the previous period.
     static func complaints(_ fold: KPIFold, opened: [ThreadRecord], from: Double, to: Double, limit: Int) -> [String: [ComplaintTerm]] {
-        let firstDay = Int64((from / 86_400).rounded(.down)), lastDay = Int64((to / 86_400).rounded(.up))
+        let firstDay = Int32((from / 86_400).rounded(.down)), lastDay = Int32((to / 86_400).rounded(.up))
         let length = lastDay - firstDay
-        func counts(_ days: Range<Int64>) -> [String: [String: Int]] {
-            var total: [String: [String: Int]] = [:]
-            for (day, languages) in fold.terms where days.contains(day) {
-                for (language, terms) in languages {
-                    for (term, count) in terms { total[language, default: [:]][term, default: 0] += count }
-                }
+        var now: [UInt32: [UInt32: Int]] = [:], before: [UInt32: [UInt32: Int]] = [:]
+        for (key, count) in fold.terms {
+            if key.day >= firstDay, key.day < lastDay {
+                now[key.language, default: [:]][key.term, default: 0] += Int(count)
+            } else if key.day >= firstDay - length, key.day < firstDay {
+                before[key.language, default: [:]][key.term, default: 0] += Int(count)
             }
-            return total
         }
-        let now = counts(firstDay..<lastDay)
-        let before = counts((firstDay - length)..<firstDay)
         var result: [String: [ComplaintTerm]] = [:]
         for (language, terms) in now {
-            result[language] = terms.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map {
-                ComplaintTerm(term: $0.key, count: $0.value, change: $0.value - (before[language]?[$0.key] ?? 0))
+            guard let languageName = fold.name(language) else { continue }
+            var named: [ComplaintTerm] = []
+            for (term, count) in terms {
+                let previous = before[language]?[term] ?? 0
+                named.append(ComplaintTerm(term: fold.name(term) ?? "", count: count, change: count - previous))
             }
+            named.sort { a, b in a.count != b.count ? a.count > b.count : a.term < b.term }
+            result[languageName] = Array(named.prefix(limit))
         }
-        var tags: [String: Int] = [:]
-        for record in opened { for tag in record.tags { tags[tag, default: 0] += 1 } }
-        let previousTags = fold.threads.values.filter { $0.openedAt >= from - (to - from) && $0.openedAt < from }
-            .reduce(into: [String: Int]()) { counts, record in for tag in record.tags { counts[tag, default: 0] += 1 } }
+        var tags: [String: Int] = [:], previousTags: [String: Int] = [:]
+        for record in opened { for tag in fold.tags[record.thread] ?? [] { tags[tag, default: 0] += 1 } }
+        let previousStart = from - (to - from)
+        for record in fold.records where record.openedAt >= previousStart && record.openedAt < from {
+            for tag in fold.tags[record.thread] ?? [] { previousTags[tag, default: 0] += 1 }
+        }
         if !tags.isEmpty {
-            result["tags"] = tags.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map {
-                ComplaintTerm(term: $0.key, count: $0.value, change: $0.value - (previousTags[$0.key] ?? 0))
-            }
+            var named = tags.map { ComplaintTerm(term: $0.key, count: $0.value, change: $0.value - (previousTags[$0.key] ?? 0)) }
+            named.sort { a, b in a.count != b.count ? a.count > b.count : a.term < b.term }
+            result["tags"] = Array(named.prefix(limit))
         }
         return result
     }
 
     /// Inbound messages per weekday (Monday first) × local hour in `zone`, DST-correct: each
     /// quarter hour is placed by its own instant's local time.
-    static func hours(_ quarters: [Int64: Int], from: Double, to: Double, zone: TimeZone) -> [[Int]] {
+    static func hours(_ quarters: QuarterCounts, from: Double, to: Double, zone: TimeZone) -> [[Int]] {
         var grid = Array(repeating: Array(repeating: 0, count: 24), count: 7)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        for (quarter, count) in quarters {
+        for (quarter, count) in quarters.all {
             let instant = Double(quarter) * 900
             guard instant >= from, instant < to else { continue }
             let parts = calendar.dateComponents([.weekday, .hour], from: Date(timeIntervalSince1970: instant))

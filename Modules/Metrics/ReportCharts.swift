@@ -12,8 +12,8 @@ public struct ReportCharts: Sendable {
         let options = report.options
         let from = options.from.timeIntervalSince1970, to = options.to.timeIntervalSince1970
         var responses: [Double] = []
-        for record in fold.threads.values where !record.merged && record.openedAt >= from && record.openedAt < to {
-            if let response = record.firstResponseAt, let start = record.firstInboundAt ?? Optional(record.openedAt), response >= start {
+        for record in fold.records where !record.merged && record.openedAt >= from && record.openedAt < to {
+            if let response = record.firstResponseAt, case let start = record.firstInboundAt ?? record.openedAt, response >= start {
                 responses.append(response - start)
             }
         }
