@@ -67,6 +67,13 @@ let package = Package(
         suite("Search", ["Storage", "SQLiteStorage"], extra: ["SearchWorkload"]),
         // The desk over SQLite: bulk ingest and one mail into a store (the system-of-record path).
         suite("DeskIngest", ["Conversation", "Storage", "SQLiteStorage", "SupportDesk"], extra: ["SupportWorkload"]),
+        // A deterministic event log for the KPI fold, its CSV export for DuckDB (scripts/kpi_peers.py), and the fold.
+        .target(
+            name: "KPIWorkload",
+            dependencies: ["Conversation", "CustomerModel", "Metrics", "Storage"].map { .product(name: $0, package: supportKit) },
+            path: "Sources/KPIWorkload"),
+        .executableTarget(name: "export-kpi-workload", dependencies: ["KPIWorkload", .product(name: "Metrics", package: supportKit), .product(name: "Storage", package: supportKit)], path: "Sources/export-kpi-workload"),
+        suite("KPIFold", ["Metrics"], extra: ["KPIWorkload"]),
     ],
     swiftLanguageModes: [.v6]
 )

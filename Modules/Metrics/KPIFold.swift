@@ -131,11 +131,19 @@ public struct TermKey: Hashable, Sendable, Codable {
 /// messages per quarter hour (UTC, so busiest hours can be read in any zone later), complaint
 /// terms per day and language, tags and survey answers; ``KPIReport`` reads a period of it.
 public struct KPIFold: Hashable, Sendable, Codable {
+    // `lastLanguage` is a cache of the name table: it is neither compared, hashed nor saved.
     /// The last event folded (fold only events after it).
     public private(set) var cursor: Int64 = 0
     /// Tickets, in the order first seen.
     public private(set) var records: [ThreadRecord] = []
-    private var slots: [ThreadID: Int32] = [:]
+    /// Record index + 1 by ticket number − ``firstTicket`` (ticket numbers are dense: the store
+    /// hands them out in order), so an event costs no hashing; 0: not seen.
+    private var dense: [Int32] = []
+    private var firstTicket: UInt64?
+    /// Record indexes of tickets far from the others (a host's own numbering).
+    private var sparse: [ThreadID: Int32] = [:]
+    /// The last language name interned, and its index (consecutive messages share one).
+    private var lastLanguage: (name: String, index: UInt32)?
     /// Names (parties, languages, agents, teams, subjects, orders, terms) by index; 0 is "none".
     private var names: [String] = [""]
     private var nameIndex: [String: UInt32] = ["": 0]
@@ -162,7 +170,66 @@ public struct KPIFold: Hashable, Sendable, Codable {
     }
 
     /// A ticket's record.
-    public func record(_ thread: ThreadID) -> ThreadRecord? { slots[thread].map { records[Int($0)] } }
+    public func record(_ thread: ThreadID) -> ThreadRecord? { index(of: thread).map { records[$0] } }
+
+    private func index(of thread: ThreadID) -> Int? {
+        if let first = firstTicket, thread.rawValue >= first, thread.rawValue - first < UInt64(dense.count) {
+            let stored = dense[Int(thread.rawValue - first)]
+            return stored == 0 ? nil : Int(stored - 1)
+        }
+        return sparse[thread].map(Int.init)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case cursor, records, dense, firstTicket, sparse, names, replies, inboundByQuarter, outboundByQuarter, terms, tags, surveys
+    }
+
+    public static func == (a: KPIFold, b: KPIFold) -> Bool {
+        a.cursor == b.cursor && a.records == b.records && a.dense == b.dense && a.firstTicket == b.firstTicket && a.sparse == b.sparse
+            && a.names == b.names && a.replies == b.replies && a.inboundByQuarter == b.inboundByQuarter
+            && a.outboundByQuarter == b.outboundByQuarter && a.terms == b.terms && a.tags == b.tags && a.surveys == b.surveys
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(cursor)
+        hasher.combine(records)
+    }
+
+    /// Decodes a saved fold (the name index is rebuilt from the names).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cursor = try c.decode(Int64.self, forKey: .cursor)
+        records = try c.decode([ThreadRecord].self, forKey: .records)
+        dense = try c.decode([Int32].self, forKey: .dense)
+        firstTicket = try c.decodeIfPresent(UInt64.self, forKey: .firstTicket)
+        sparse = try c.decode([ThreadID: Int32].self, forKey: .sparse)
+        names = try c.decode([String].self, forKey: .names)
+        replies = try c.decode([ReplyInterval].self, forKey: .replies)
+        inboundByQuarter = try c.decode(QuarterCounts.self, forKey: .inboundByQuarter)
+        outboundByQuarter = try c.decode(QuarterCounts.self, forKey: .outboundByQuarter)
+        terms = try c.decode([TermKey: Int32].self, forKey: .terms)
+        tags = try c.decode([ThreadID: Set<String>].self, forKey: .tags)
+        surveys = try c.decode([SurveyAnswer].self, forKey: .surveys)
+        guard names.first == "" else { throw DecodingError.dataCorruptedError(forKey: .names, in: c, debugDescription: "name 0 must be empty") }
+        for (index, name) in names.enumerated() { nameIndex[name] = UInt32(index) }
+    }
+
+    /// Encodes the fold for saving.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(cursor, forKey: .cursor)
+        try c.encode(records, forKey: .records)
+        try c.encode(dense, forKey: .dense)
+        try c.encodeIfPresent(firstTicket, forKey: .firstTicket)
+        try c.encode(sparse, forKey: .sparse)
+        try c.encode(names, forKey: .names)
+        try c.encode(replies, forKey: .replies)
+        try c.encode(inboundByQuarter, forKey: .inboundByQuarter)
+        try c.encode(outboundByQuarter, forKey: .outboundByQuarter)
+        try c.encode(terms, forKey: .terms)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(surveys, forKey: .surveys)
+    }
 
     private mutating func intern(_ name: String?) -> UInt32 {
         guard let name, !name.isEmpty else { return 0 }
@@ -187,12 +254,19 @@ public struct KPIFold: Hashable, Sendable, Codable {
         let at = event.at.timeIntervalSince1970
         switch event.kind {
         case .threadOpened(let id):
-            if slots[id] == nil { _ = slot(id, at: at, party: event.party) }
+            if index(of: id) == nil { _ = slot(id, at: at, party: event.party) }
         case .received:
             inboundByQuarter.add(Self.quarter(at))
             var language: UInt32 = 0
             if let facts = item.message {
-                language = intern(facts.language.map(Self.primary))
+                if let name = facts.language {
+                    if let last = lastLanguage, last.name == name {
+                        language = last.index
+                    } else {
+                        language = intern(Self.primary(name))
+                        lastLanguage = (name, language)
+                    }
+                }
                 if language != 0, !facts.terms.isEmpty {
                     let day = Int32((at / 86_400).rounded(.down))
                     for term in facts.terms { terms[TermKey(day: day, language: language, term: intern(term)), default: 0] += 1 }
@@ -265,16 +339,16 @@ public struct KPIFold: Hashable, Sendable, Codable {
             tags[thread, default: []].formUnion(added)
             tags[thread]?.subtract(removed)
         case .merged(let merged, _, _), .joinedByThreading(let merged, _):
-            if let index = slots[merged] { records[Int(index)].merged = true }
+            if let index = index(of: merged) { records[index].merged = true }
         case .unmerged(let merged, _, _):
-            if let index = slots[merged] { records[Int(index)].merged = false }
+            if let index = index(of: merged) { records[index].merged = false }
         case .slaEscalated(let target, let breached):
             guard breached, let thread = event.thread, let bit = Self.metricBit(String(target.prefix { $0 != ":" })) else { return }
             records[slot(thread, at: at, party: event.party)].breaches |= bit
         case .surveyAnswered(let survey, let score):
             surveys.append(SurveyAnswer(kind: survey, score: score, at: at, thread: event.thread, party: event.party))
         case .ticketsErased(let deleted, _):
-            for id in deleted { if let index = slots[id] { records[Int(index)].merged = true } }
+            for id in deleted { if let index = index(of: id) { records[index].merged = true } }
         case .noted, .split, .splitOff, .unsplit, .identityMerged, .identityUnmerged, .stakeholderMoved, .erased,
             .refundRequested, .refundApproved, .refundRefused, .handedOff:
             return
@@ -284,10 +358,19 @@ public struct KPIFold: Hashable, Sendable, Codable {
     /// The record's index, created at `at` when the ticket is new to the fold (its opening event
     /// was erased, or came before the fold started: it counts from its first event here).
     private mutating func slot(_ thread: ThreadID, at: Double, party: PartyID?) -> Int {
-        if let index = slots[thread] { return Int(index) }
+        if let known = index(of: thread) { return known }
         let index = records.count
         records.append(ThreadRecord(thread: thread, party: intern(party?.rawValue), openedAt: at))
-        slots[thread] = Int32(index)
+        let first = firstTicket ?? thread.rawValue
+        firstTicket = first
+        // Dense while the numbers stay within 16M of the first one seen, the others in the table.
+        if thread.rawValue >= first, thread.rawValue - first < 1 << 24 {
+            let offset = Int(thread.rawValue - first)
+            if offset >= dense.count { dense.append(contentsOf: repeatElement(0, count: offset - dense.count + 1)) }
+            dense[offset] = Int32(index + 1)
+        } else {
+            sparse[thread] = Int32(index)
+        }
         return index
     }
 
