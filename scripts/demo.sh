@@ -57,7 +57,13 @@ $shop approve R1001-2 --by agent-7 --store "$store" --now "$now" || true
 $shop approve R1001-2 --by lead-1 --note "return received at the warehouse" --store "$store" --now 2026-11-18T11:05:00+01:00
 $shop events --store "$store" | tail -5
 
-say "8. B2B: ACME's buyer and its finance stakeholder (sharing: participants, plus the finance and executive roles)"
+say "8. The KPIs: first response, resolution, repeat contacts, top complaints, busiest hours, SLA, NPS, CSAT"
+$shop status 1001 solved --store "$store" --now 2026-11-18T11:10:00+01:00 >/dev/null
+$shop surveys import "$data/surveys.jsonl" --store "$store"
+$shop report --store "$store" --from 2026-11-16 --to 2026-11-20 --zone Europe/Stockholm --format text --svg "$work/charts"
+echo "(charts: $work/charts/*.svg)"
+
+say "9. B2B: ACME's buyer and its finance stakeholder (sharing: participants, plus the finance and executive roles)"
 b2bstore="$work/account-desk.sqlite"
 $b2b ingest "$data/b2b.mbox" --accounts "$data/accounts.json" --store "$b2bstore" --desk-address b2b@shop.example --first-ticket 2001
 echo "-- what Karin (buyer) sees:";   $b2b threads --as s-karin --store "$b2bstore"
