@@ -174,19 +174,6 @@ func contactObject(_ point: ContactPoint) -> [String: String] {
     }
 }
 
-/// The intake format's name of a channel.
-func intakeChannelName(_ channel: Channel) -> String {
-    switch channel {
-    case .email: "email"
-    case .chat: "chat"
-    case .phone: "phone"
-    case .sms: "sms"
-    case .social: "social"
-    case .webForm: "web_form"
-    case .chatbot: "bot"
-    }
-}
-
 /// One threading line, as `thread --explain` and `import --explain` print it: message_id,
 /// thread, party, and with `explain` the rule, evidence and notes.
 public func threadingLine(id: MessageID, thread: ThreadID, party: PartyID?, assignment: ThreadAssignment?, explain: Bool)

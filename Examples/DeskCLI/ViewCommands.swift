@@ -93,7 +93,7 @@ public struct ReplyCommand: AsyncParsableCommand {
             return
         }
         var line: [String: Any] = [
-            "id": reply.message.id.rawValue, "channel": intakeChannelName(reply.message.channel), "at": rfc3339(reply.message.sentAt),
+            "id": reply.message.id.rawValue, "channel": reply.message.channel.intakeName, "at": rfc3339(reply.message.sentAt),
             "direction": "outbound", "agent": agent, "text": reply.message.text, "language": reply.language,
         ]
         if let recipient = reply.recipient { line["to"] = contactObject(recipient) }

@@ -403,7 +403,7 @@ public struct KPIFold: Hashable, Sendable, Codable {
     }
 
     /// The intake format's channel names (`email`, `chat`, `phone`, `sms`, `social`, `web_form`, `bot`).
-    public static func channelName(_ channel: Channel) -> String { channelNames[Int(channelCode(channel)) - 1] }
+    public static func channelName(_ channel: Channel) -> String { channel.intakeName }
 
     /// A record's channel name (nil: unknown).
     public func channelName(of record: ThreadRecord) -> String? {

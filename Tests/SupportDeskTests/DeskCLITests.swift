@@ -2,7 +2,7 @@ import Conversation
 import Foundation
 import Testing
 
-/// An example CLI (`shop-desk`, `account-desk`), built beside the test bundle.
+/// An executable of the package (`shop-desk`, `account-desk`, `desk-writer`), built beside the test bundle.
 func tool(_ name: String) -> URL {
     let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let candidates = [

@@ -8,14 +8,7 @@ import Testing
 import TestSupport
 
 /// The `desk-writer` executable, built beside the test bundle.
-var deskWriter: URL {
-    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [
-        Bundle.main.bundleURL.appendingPathComponent("desk-writer"), products.appendingPathComponent("desk-writer"),
-        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("desk-writer"),
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-}
+var deskWriter: URL { tool("desk-writer") }
 
 /// A running desk-writer and the lines it printed.
 final class WriterProcess {

@@ -37,6 +37,22 @@ public enum Channel: Hashable, Sendable, Codable {
     }
 }
 
+extension Channel {
+    /// The channel's name in the channel-event format (docs/formats.md): `email`, `chat`,
+    /// `phone`, `sms`, `social`, `web_form`, `bot`.
+    public var intakeName: String {
+        switch self {
+        case .email: "email"
+        case .chat: "chat"
+        case .phone: "phone"
+        case .sms: "sms"
+        case .social: "social"
+        case .webForm: "web_form"
+        case .chatbot: "bot"
+        }
+    }
+}
+
 /// Who wrote a message, relative to the desk.
 public enum MessageDirection: String, Hashable, Sendable, Codable {
     /// From the customer to the desk.
