@@ -19,8 +19,9 @@ struct AccountDeskCommand: AsyncParsableCommand {
             IdentityCommand.self, EventsCommand.self, SearchCommand.self, IndexCommand.self, AccountDemoCommand.self,
             AccountsCommand.self, CustomersCommand.self, ImportCommand.self, ReplyCommand.self, StatusCommand.self, AssignCommand.self,
             PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self, UndoCommand.self, QueueCommand.self,
-            ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self,
+            ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self, ExportCommand.self, HeldCommand.self,
         ])
+    static func main() async { await runDesk(Self.self) }
 }
 
 /// The accounts file: accounts, their e-mail domains, sharing setting and stakeholders.
@@ -140,29 +141,16 @@ struct AccountsImportCommand: AsyncParsableCommand {
 
 /// Options of the commands that take B2B mail in.
 struct AccountIntakeOptions: ParsableArguments {
-    @Argument(help: "mbox files, .eml files or Maildir directories.")
-    var paths: [String]
+    @OptionGroup var mail: MailIntakeOptions
 
     @Option(help: "The accounts file (JSON: accounts, domains, sharing, stakeholders).")
     var accounts: String
 
-    @Option(name: .customLong("desk-address"), help: "An address the desk sends from (repeatable).")
-    var deskAddresses: [String] = []
+    var deskAddresses: [String] { mail.deskAddresses }
+    var firstTicket: UInt64 { mail.firstTicket }
+    var batch: Int { mail.batch }
 
-    @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread (of a new store).")
-    var firstTicket: UInt64 = 1
-
-    @Option(help: "Messages per transaction (fewer, larger transactions write less; another writer waits for each).")
-    var batch = 5_000
-
-    func mailboxes() throws -> [[RawMail]] {
-        try paths.map { path in
-            do { return try MailboxReader.messages(at: path) } catch {
-                complain("\(error)")
-                throw ExitCode(66)
-            }
-        }
-    }
+    func mailboxes() throws -> [[RawMail]] { try mail.mailboxes() }
 }
 
 /// `account-desk thread PATH... --accounts FILE [--store FILE]`: one JSON line per message, then who may see each thread.
@@ -182,23 +170,28 @@ struct AccountThreadCommand: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
+        let mailboxes = try intake.mailboxes()
         if let store {
             let sqlite = try openStore(store, create: true)
             try await thread(try await accountDesk(
-                store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket))
+                store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket),
+                mailboxes)
             try await sqlite.close()
         } else {
             try await thread(try await accountDesk(
                 store: InMemorySupportStore(), accounts: intake.accounts, deskAddresses: intake.deskAddresses,
-                firstTicket: intake.firstTicket))
+                firstTicket: intake.firstTicket), mailboxes)
         }
     }
 
-    private func thread<Store: SupportStore>(_ desk: Desk<Store, AccountDeskDirectory>) async throws {
+    private func thread<Store: SupportStore>(_ plain: Desk<Store, AccountDeskDirectory>, _ mailboxes: [[RawMail]]) async throws {
+        // A mailbox analysis trusts the From header of the desk's sent mail (`.history`).
+        var desk = plain
+        desk.deskMail = .history
         var threads: [ThreadID] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for raws in try intake.mailboxes() {
+        for raws in mailboxes {
             var start = 0
             while start < raws.count {
                 let end = min(start + max(1, intake.batch), raws.count)
@@ -207,6 +200,9 @@ struct AccountThreadCommand: AsyncParsableCommand {
                     switch outcome {
                     case .rejected(let error):
                         complain("skipped \(error)")
+                        continue
+                    case .held(let held):
+                        complain("held \(held.messageID): \(held.reason)")
                         continue
                     case .duplicate(let id, let thread):
                         if !threads.contains(thread) { threads.append(thread) }
@@ -248,14 +244,20 @@ struct AccountIngestCommand: AsyncParsableCommand {
     @Option(help: "The SQLite store file (created when missing).")
     var store = "account-desk.sqlite"
 
+    @Flag(help: "A historical mailbox import: mail from a --desk-address is the desk's reply (live intake holds it unless the desk wrote it).")
+    var history = false
+
     func run() async throws {
         let mailboxes = try intake.mailboxes()
         let sqlite = try openStore(store, create: true)
-        let desk = try await accountDesk(
+        var desk = try await accountDesk(
             store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket)
-        let summary = try await ingestMailboxes(mailboxes, into: desk, batch: intake.batch)
+        desk.deskMail = history ? .history : .live
+        let summary = try await agentAct { () async throws(StorageError) in
+            try await ingestMailboxes(mailboxes, into: desk, batch: intake.batch)
+        }
         try await sqlite.close()
-        complain("\(summary.stored) stored, \(summary.duplicates) already stored, \(summary.rejected) skipped → \(store)")
+        complain(summary.line(store: store))
     }
 }
 

@@ -1,6 +1,7 @@
 import Conversation
 import Foundation
 import SQLiteStorage
+import Storage
 import SupportDesk
 
 /// What an ingest run did.
@@ -11,6 +12,14 @@ public struct IngestSummary: Sendable {
     public var duplicates = 0
     /// Mails that could not be parsed (skipped, each named on stderr).
     public var rejected = 0
+    /// Mails that claimed a desk address without being a reply the desk wrote (held for agents).
+    public var held = 0
+
+    /// The summary line: `N stored, N already stored, N skipped[, N held as suspicious] → STORE`.
+    public func line(store: String) -> String {
+        "\(stored) stored, \(duplicates) already stored, \(rejected) skipped"
+            + (held > 0 ? ", \(held) held as suspicious (see `\(toolName) held`)" : "") + " → \(store)"
+    }
 }
 
 /// Ingests mailboxes through a desk, `batch` messages per transaction, with progress on stderr.
@@ -19,7 +28,7 @@ public struct IngestSummary: Sendable {
 public func ingestMailboxes<Directory: DeskDirectory>(
     _ mailboxes: [[RawMail]], into desk: Desk<SQLiteSupportStore, Directory>, batch: Int,
     each: (StoredIntake) -> Void = { _ in }
-) async throws -> IngestSummary {
+) async throws(StorageError) -> IngestSummary {
     let total = mailboxes.reduce(0) { $0 + $1.count }
     var summary = IngestSummary()
     let started = Date()
@@ -36,6 +45,9 @@ public func ingestMailboxes<Directory: DeskDirectory>(
                 case .rejected(let error):
                     summary.rejected += 1
                     complain("skipped \(error)")
+                case .held(let held):
+                    summary.held += 1
+                    complain("held \(held.messageID): \(held.reason)")
                 }
             }
             if (done + end - start) / 10_000 != done / 10_000 {

@@ -151,6 +151,10 @@ public struct ImportCommand: AsyncParsableCommand {
             case .rejected(let error):
                 summary.rejected += 1
                 complain("skipped \(error)")
+            case .held(let held):
+                // Channel events are the host's own records: only mail is ever held.
+                summary.held += 1
+                complain("held \(held.messageID): \(held.reason)")
             }
         }
         output.flush()

@@ -4,6 +4,7 @@ import CustomerModel
 import Foundation
 import SQLiteStorage
 import Storage
+import SupportDesk
 
 /// The store file a command uses by default: `shop-desk.sqlite`, `account-desk.sqlite`.
 public let defaultStoreFile = toolName + ".sqlite"
@@ -20,8 +21,16 @@ public struct SearchCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, text }
 
-    @Argument(help: "The query.")
-    var query: String
+    @Argument(help: "The query (one that begins with '-', an exclusion, may follow `--` or stand alone).")
+    var words: [String] = []
+
+    /// Exclusion words written where an option could stand (`search -hello`), moved here by
+    /// ``rewritingDashQueries(_:)`` before parsing.
+    @Option(name: .customLong("query"), help: .hidden)
+    var dashed: [String] = []
+
+    /// The query as typed: the dashed words, then the others.
+    var query: String { (dashed + words).joined(separator: " ") }
 
     @Option(help: "The SQLite store file.")
     var store = defaultStoreFile
@@ -58,6 +67,43 @@ public struct SearchCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give a query to search for") }
+        guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
+    }
+
+    /// The options of `search` that take a value (a word after one of them is its value).
+    static let valueOptions: Set<String> = [
+        "--store", "--party", "--account", "--status", "--channel", "--in-language", "--lang", "--since", "--until", "--limit",
+        "--format", "--query",
+    ]
+
+    /// Rewrites `search` arguments so that a query word beginning with `-` (an exclusion such
+    /// as `-hello`) is a query, not a cluster of short flags (`-h` would print the help and
+    /// exit 0): each becomes `--query=-hello`. Arguments after `--` and option values are kept.
+    public static func rewritingDashQueries(_ arguments: [String]) -> [String] {
+        guard let search = arguments.firstIndex(of: "search") else { return arguments }
+        var result = Array(arguments[...search])
+        var index = search + 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                result += arguments[index...]
+                break
+            }
+            if valueOptions.contains(argument) {
+                result.append(argument)
+                if index + 1 < arguments.count { result.append(arguments[index + 1]) }
+                index += 2
+                continue
+            }
+            let isExclusion = argument.count > 1 && argument.hasPrefix("-") && !argument.hasPrefix("--") && argument != "-h"
+            result.append(isExclusion ? "--query=\(argument)" : argument)
+            index += 1
+        }
+        return result
+    }
+
     public func run() async throws {
         var statuses: Set<ThreadStatus>?
         if !status.isEmpty {
@@ -68,20 +114,42 @@ public struct SearchCommand: AsyncParsableCommand {
             }
         }
         let filter = SearchFilter(
-            party: party.map(PartyID.init), account: account.map(PartyID.init), statuses: statuses,
+            party: nil, account: account.map(PartyID.init), statuses: statuses,
             channels: channel.isEmpty ? nil : Set(channel), languages: inLanguage.isEmpty ? nil : Set(inLanguage),
             from: try since.map(Self.day), until: try until.map(Self.day))
         let sqlite = try openStore(store, create: false)
-        let hits: [SearchHit]
+        // --party names a person as privacy requests do: an id or any contact point, any letter
+        // case, with the records merged into them.
+        var parties: [PartyID?] = [nil]
+        if let party {
+            guard let person = try await Desk(store: sqlite, directory: SingleBuyerDeskDirectory()).resolvePerson(party) else {
+                try await sqlite.close()
+                complain("no such customer: \(party)")
+                throw ExitCode(67)
+            }
+            parties = person.records
+        }
+        var hits: [SearchHit] = []
+        var notes: [String] = []
         do {
-            hits = try await sqlite.search(SearchQuery(query, filter: filter, limit: limit, languages: lang.isEmpty ? nil : lang))
+            for party in parties {
+                var filtered = filter
+                filtered.party = party
+                let report = try await sqlite.searchReport(
+                    SearchQuery(query, filter: filtered, limit: limit, languages: lang.isEmpty ? nil : lang))
+                hits += report.hits
+                for note in report.notes where !notes.contains(note) { notes.append(note) }
+            }
+            if parties.count > 1 { hits = Array(hits.sorted { $0.score > $1.score }.prefix(limit)) }
         } catch {
             // A query the engine refuses is the user's to fix: say why, exit 65 (data error).
             guard case .invalidQuery(let reason) = error else { throw error }
             complain("\(reason)")
             throw ExitCode(65)
         }
+        for note in notes { complain("note: \(note)") }
         var output = JSONLines()
+        if format == .jsonl { for note in notes { output.write([("note", note)]) } }
         for hit in hits {
             switch format {
             case .jsonl:

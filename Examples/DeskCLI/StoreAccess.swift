@@ -40,3 +40,19 @@ public func agentAct<T>(_ act: () async throws(StorageError) -> T) async throws 
         }
     }
 }
+
+/// Runs a desk tool's root command: parses the process's arguments (with `search`'s dashed
+/// query words read as a query, ``SearchCommand/rewritingDashQueries(_:)``), runs the command,
+/// and exits with its code (64 for a usage error, as ArgumentParser reports them).
+public func runDesk<Root: ParsableCommand>(_ root: Root.Type) async {
+    do {
+        var command = try root.parseAsRoot(SearchCommand.rewritingDashQueries(Array(CommandLine.arguments.dropFirst())))
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    } catch {
+        root.exit(withError: error)
+    }
+}

@@ -16,7 +16,7 @@ struct PrivacyCommand: AsyncParsableCommand {
 
 /// Options both requests share.
 struct PrivacyOptions: ParsableArguments {
-    @Argument(help: "The party (customer id; for the shop desk, the normalised e-mail address).")
+    @Argument(help: "The person: a party id, or any of their e-mail addresses or phone numbers (any letter case).")
     var party: String
 
     @Option(help: "The SQLite store file.")
@@ -25,36 +25,67 @@ struct PrivacyOptions: ParsableArguments {
     @Option(help: "A policy file whose privacy section (statutory retention) applies.")
     var policy: String?
 
-    func open() throws -> (StorePrivacyExecutor<SQLiteSupportStore>, PrivacyRules) {
+    @Option(help: "The region of a phone number written without its country code (e.g. SE).")
+    var region: String?
+
+    /// The executor, the rules, and the person the request names (with every record merged
+    /// into them). A request that names nobody exits 67 ("no such customer") and changes nothing.
+    func open() async throws -> (StorePrivacyExecutor<SQLiteSupportStore>, PrivacyRules, ResolvedPerson) {
         var privacy = PrivacyPolicy()
         if let policy {
             do { privacy = try SupportPolicyDocument.load(contentsOf: URL(fileURLWithPath: policy)).privacy ?? privacy } catch {
-                FileHandle.standardError.write(Data("shop-desk: \(policy): \(error)\n".utf8))
+                complain("\(policy): \(error)")
                 throw ExitCode(65)
             }
         }
-        return (StorePrivacyExecutor(store: try openStore(store, create: false)), try PrivacyRules(policy: privacy))
+        let sqlite = try openStore(store, create: false)
+        let desk = Desk(store: sqlite, directory: SingleBuyerDeskDirectory())
+        guard let person = try await desk.resolvePerson(party, defaultRegion: region) else {
+            try await sqlite.close()
+            complain("no such customer: \(party) (no party id, e-mail address or phone number matches; nothing changed)")
+            throw ExitCode(67)
+        }
+        return (StorePrivacyExecutor(store: sqlite), try PrivacyRules(policy: privacy), person)
     }
 }
 
-/// `shop-desk privacy export PARTY`: everything held about a party, as JSON (Art. 15/20).
+/// Names the person a request resolved to, on stderr.
+func announce(_ person: ResolvedPerson, request: String) {
+    let records = person.records.map(\.rawValue).joined(separator: ", ")
+    complain("\(request) of \(person.displayName) <\(person.primary.rawValue)>: records \(records)")
+}
+
+/// `shop-desk privacy export PERSON`: everything held about a person, as JSON (Art. 15/20):
+/// the records of every party record that is them, under the primary record's id.
 struct PrivacyExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print everything stored about a party as JSON.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print everything stored about a person as JSON.")
 
     @OptionGroup var options: PrivacyOptions
 
     func run() async throws {
-        let (executor, rules) = try options.open()
-        let export = try await executor.export(rules.exportPlan(for: PartyID(options.party), at: Date()))
+        let (executor, rules, person) = try await options.open()
+        announce(person, request: "export")
+        let now = Date()
+        var export = try await executor.export(rules.exportPlan(for: person.primary, at: now))
+        for record in person.records.dropFirst() {
+            export.records += try await executor.export(rules.exportPlan(for: record, at: now)).records
+        }
+        try await executor.store.close()
         FileHandle.standardOutput.write(try export.jsonData())
         print()
     }
 }
 
-/// `shop-desk privacy erase PARTY`: decides and carries out an erasure request (Art. 17).
+/// `shop-desk privacy erase PERSON`: decides and carries out an erasure request (Art. 17) for
+/// every record that is the person.
 struct PrivacyEraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "erase", abstract: "Erase a party: delete, or anonymise what a statutory duty keeps; print the decision.")
+        commandName: "erase",
+        abstract: "Erase a person: delete, or anonymise what a statutory duty keeps; print the decision.",
+        discussion: """
+            Lines: person<TAB>primary id<TAB>name<TAB>records, then action<TAB>record<TAB>reason per record
+            (delete, anonymise, retain). A request that matches nobody exits 67 and changes nothing.
+            """)
 
     @OptionGroup var options: PrivacyOptions
 
@@ -62,16 +93,23 @@ struct PrivacyEraseCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let (executor, rules) = try options.open()
-        let party = PartyID(options.party)
-        let records = try await executor.personalDataRecords(of: party)
-        let decision = rules.erasure(of: party, records: records, holds: [], at: Date())
-        for action in decision.actions { print("\(action.action.rawValue)\t\(action.recordID)\t\(action.reason)") }
-        for kept in decision.retained { print("retain\t\(kept.recordID)\t\(kept.reason)") }
-        guard !dryRun else { return }
-        let receipt = try await executor.apply(decision.actions)
+        let (executor, rules, person) = try await options.open()
+        announce(person, request: "erasure")
+        print("person\t\(person.primary.rawValue)\t\(person.displayName)\t\(person.records.map(\.rawValue).joined(separator: ","))")
+        let now = Date()
+        var actions: [RecordAction] = []
+        var retained = 0
+        for party in person.records {
+            let records = try await executor.personalDataRecords(of: party)
+            let decision = rules.erasure(of: party, records: records, holds: [], at: now)
+            for action in decision.actions { print("\(action.action.rawValue)\t\(action.recordID)\t\(action.reason)") }
+            for kept in decision.retained { print("retain\t\(kept.recordID)\t\(kept.reason)") }
+            actions += decision.actions
+            retained += decision.retained.count
+        }
+        guard !dryRun else { return try await executor.store.close() }
+        let receipt = try await executor.apply(actions)
         try await executor.store.close()
-        FileHandle.standardError.write(Data(
-            "shop-desk: \(receipt.deleted.count) deleted, \(receipt.anonymised.count) anonymised, \(decision.retained.count) retained\n".utf8))
+        complain("\(person.primary.rawValue): \(receipt.deleted.count) deleted, \(receipt.anonymised.count) anonymised, \(retained) retained")
     }
 }

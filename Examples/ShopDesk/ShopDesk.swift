@@ -13,7 +13,9 @@ struct ShopDesk: AsyncParsableCommand {
             DetectLanguageCommand.self, IndexCommand.self, CustomersCommand.self, ImportCommand.self, ReplyCommand.self,
             StatusCommand.self, AssignCommand.self, PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self,
             UndoCommand.self, QueueCommand.self, ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self,
-            EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self,
+            EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self, ExportCommand.self, HeldCommand.self,
         ]
     )
+
+    static func main() async { await runDesk(Self.self) }
 }

@@ -13,40 +13,32 @@ struct IngestCommand: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Thread mbox files, .eml files and Maildirs into a store (idempotent on Message-ID).",
         discussion: """
-            Each message is stored with its thread, customer, events and search entry; a message whose
-            Message-ID is already stored is skipped. Progress and a summary go to stderr.
+            Each message is stored with its thread, customer, events and search entry. A message whose
+            Message-ID is stored already is skipped when it is the same message (same sender and content);
+            another message with that Message-ID is stored under a derived id. Live intake (the default)
+            holds mail that claims a --desk-address but is no reply the desk wrote (`held` lists it);
+            --history imports a mailbox of the desk's own sent mail. Progress and a summary go to stderr.
             """)
 
-    @Argument(help: "mbox files, .eml files or Maildir directories.")
-    var paths: [String]
+    @OptionGroup var mail: MailIntakeOptions
 
     @Option(help: "The SQLite store file (created when missing).")
     var store = "shop-desk.sqlite"
 
-    @Option(name: .customLong("desk-address"), help: "An address the desk sends from (repeatable).")
-    var deskAddresses: [String] = []
-
-    @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread (use the same on every run).")
-    var firstTicket: UInt64 = 1
-
-    @Option(help: "Messages per transaction (fewer, larger transactions write less; another writer waits for each).")
-    var batch = 5_000
+    @Flag(help: "A historical mailbox import: mail from a --desk-address is the desk's reply (live intake holds it unless the desk wrote it).")
+    var history = false
 
     func run() async throws {
-        var mailboxes: [[RawMail]] = []
-        for path in paths {
-            do { mailboxes.append(try MailboxReader.messages(at: path)) } catch {
-                complain("\(error)")
-                throw ExitCode(66)
-            }
-        }
+        let mailboxes = try mail.mailboxes()
         let sqlite = try openStore(store, create: true)
-        let desk = Desk(
-            store: sqlite, directory: SingleBuyerDeskDirectory(),
-            deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
-            configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
-        let summary = try await ingestMailboxes(mailboxes, into: desk, batch: batch)
+        var desk = Desk(
+            store: sqlite, directory: SingleBuyerDeskDirectory(), deskAddresses: try mail.deskContactPoints(),
+            configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket))
+        desk.deskMail = history ? .history : .live
+        let summary = try await agentAct { () async throws(StorageError) in
+            try await ingestMailboxes(mailboxes, into: desk, batch: mail.batch)
+        }
         try await sqlite.close()
-        complain("\(summary.stored) stored, \(summary.duplicates) already stored, \(summary.rejected) skipped → \(store)")
+        complain(summary.line(store: store))
     }
 }

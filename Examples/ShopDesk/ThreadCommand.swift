@@ -17,34 +17,20 @@ struct ThreadCommand: AsyncParsableCommand {
             is the desk's own reply and belongs to the customer it was sent to. Progress goes to stderr.
             """)
 
-    @Argument(help: "mbox files, .eml files or Maildir directories.")
-    var paths: [String]
-
-    @Option(name: .customLong("desk-address"), help: "An address the desk sends from (repeatable).")
-    var deskAddresses: [String] = []
-
-    @Option(name: .customLong("first-ticket"), help: "The ticket number of the first thread.")
-    var firstTicket: UInt64 = 1
+    @OptionGroup var mail: MailIntakeOptions
 
     @Flag(help: "Add the rule and evidence that placed each message.")
     var explain = false
 
-    @Option(help: "Messages per transaction.")
-    var batch = 500
-
     func run() async throws {
         // The same desk as `ingest`, over the in-memory reference store: nothing is kept.
-        let desk = Desk(
-            store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(),
-            deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
-            configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
-        var mailboxes: [[RawMail]] = []
-        for path in paths {
-            do { mailboxes.append(try MailboxReader.messages(at: path)) } catch {
-                complain("\(error)")
-                throw ExitCode(66)
-            }
-        }
+        // A mailbox analysis trusts the From header of the desk's sent mail (`.history`).
+        var desk = Desk(
+            store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: try mail.deskContactPoints(),
+            configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket))
+        desk.deskMail = .history
+        let mailboxes = try mail.mailboxes()
+        let batch = min(mail.batch, 500)
         var output = JSONLines()
         var processed = 0
         var rejected = 0
@@ -61,6 +47,9 @@ struct ThreadCommand: AsyncParsableCommand {
                         continue
                     case .duplicate(let id, let thread):
                         output.write(threadingLine(id: id, thread: thread, party: nil, assignment: nil, explain: explain))
+                    case .held(let held):
+                        complain("held \(held.messageID): \(held.reason)")
+                        continue
                     case .stored(let intake):
                         output.write(threadingLine(
                             id: intake.message.id, thread: intake.assignment.thread, party: intake.message.party,

@@ -350,7 +350,7 @@ public struct KPIFold: Hashable, Sendable, Codable {
         case .ticketsErased(let deleted, _):
             for id in deleted { if let index = index(of: id) { records[index].merged = true } }
         case .noted, .split, .splitOff, .unsplit, .identityMerged, .identityUnmerged, .stakeholderMoved, .erased,
-            .refundRequested, .refundApproved, .refundRefused, .handedOff:
+            .refundRequested, .refundApproved, .refundRefused, .handedOff, .messageIDReused, .heldAsSuspicious:
             return
         }
     }

@@ -53,6 +53,11 @@ final class SQLiteDeskRecords: DeskRecords {
         return try Self.threadID(row)
     }
 
+    func storedMessage(_ id: MessageID) throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
+        guard let row = try row("SELECT thread, subject, text, body FROM message WHERE id = ?", [id.rawValue]) else { return nil }
+        return (try sql { try SQLiteSupportStore.message(row) }, try Self.threadID(row))
+    }
+
     func insertMessage(_ message: SupportMessage, thread: ThreadID, account: PartyID?) throws(StorageError) {
         var stored = message
         stored.subject = ""

@@ -333,6 +333,13 @@ struct SQLiteSegmentStorage: SegmentedIndexStorage {
         try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM message WHERE doc = ?"), arguments: [Int64(doc)])
     }
 
+    func documents(before: UInt32?, limit: Int) throws -> [UInt32] {
+        try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT doc FROM message WHERE doc < ? ORDER BY doc DESC LIMIT ?"),
+            arguments: [before.map(Int64.init) ?? Int64.max, limit]
+        ).map { UInt32(truncatingIfNeeded: $0) }
+    }
+
     func columns(of doc: UInt32) throws -> SearchDocumentColumns? {
         let statement = try db.cachedStatement(
             sql: """
@@ -360,4 +367,5 @@ struct CacheOnlySegmentStorage: SegmentedIndexStorage {
     func documents(ofAccount account: PartyID) throws -> [UInt32] { throw NotCached() }
     func columns(of doc: UInt32) throws -> SearchDocumentColumns? { throw NotCached() }
     func key(of doc: UInt32) throws -> String? { throw NotCached() }
+    func documents(before: UInt32?, limit: Int) throws -> [UInt32] { throw NotCached() }
 }

@@ -320,10 +320,17 @@ public final class SQLiteSupportStore: SupportStore {
     // MARK: Search
 
     public func search(_ query: SearchQuery) async throws(StorageError) -> [SearchHit] {
+        try await searchReport(query).hits
+    }
+
+    /// ``search(_:)`` with notes on how the query was read (a prefix past its cap).
+    ///
+    /// - Throws: as ``search(_:)``.
+    public func searchReport(_ query: SearchQuery) async throws(StorageError) -> SearchReport {
         try readInPlace { db in
             let reader = try self.segmentedReader(db)
             return try Self.reportingLookupFailures({ try Self.searchDocument(db, key: $0) }) { lookup in
-                try reader.search(query, lookup: lookup)
+                try reader.searchReport(query, lookup: lookup)
             }
         }
     }

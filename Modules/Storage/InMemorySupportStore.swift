@@ -320,6 +320,10 @@ final class InMemoryDeskRecords: DeskRecords {
 
     func messageThread(_ id: MessageID) throws(StorageError) -> ThreadID? { state.messageRows[id]?.thread }
 
+    func storedMessage(_ id: MessageID) throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
+        state.messageRows[id].map { ($0.message, $0.thread) }
+    }
+
     func insertMessage(_ message: SupportMessage, thread: ThreadID, account: PartyID?) throws(StorageError) {
         // Cursor numbers are never handed out twice, even by a rolled-back transaction (the
         // search index only takes numbers above the last one it saw).

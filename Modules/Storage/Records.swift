@@ -96,6 +96,13 @@ public enum SupportEventKind: Hashable, Sendable, Codable {
     case refundRefused(request: String, by: AgentID, note: String)
     /// The chatbot (the responder named `responder`) handed the conversation to a person, saying why.
     case handedOff(responder: String, reason: String)
+    /// A message arrived with a Message-ID another, different message already holds (another
+    /// sender, or other content): it was stored as `storedAs`, its original id kept in its headers.
+    case messageIDReused(claimed: String, storedAs: MessageID)
+    /// An inbound message claimed to come from one of the desk's addresses but is not a reply
+    /// the desk wrote: held for an agent (``Storage/WorkflowRecord`` kind `held`), never placed
+    /// in a ticket as the desk's reply.
+    case heldAsSuspicious(MessageID, reason: String)
 }
 
 /// One entry of the event log, with the sequence number the store gave it.

@@ -269,12 +269,12 @@ public enum StoreConformance {
                 try expect.that(error == .noSearchableTerms, "'\(text)': \(error)")
             }
         }
-        do {
-            _ = try await store.search(SearchQuery("-refund"))
-            try expect.that(false, "an exclusion-only query ran")
-        } catch StorageError.invalidQuery(let error) {
-            try expect.that(error == .onlyExclusions, "exclusion only: \(error)")
-        }
+        // Exclusions only: every message without the word, newest first (score 0).
+        let withoutRefund = try await store.search(SearchQuery("-refund", limit: 1000))
+        try expect.that(keys(withoutRefund) == ["b@shop", "a@shop"], "exclusion only: \(keys(withoutRefund)), newest first")
+        try expect.that(withoutRefund.allSatisfy { $0.score == 0 }, "exclusion only scored")
+        try expect.that(try await found("-refund -status").isEmpty, "two exclusions")
+        try expect.that(try await found("-lam*") == ["a@shop", "b@shop"], "excluded prefix")
         do {
             _ = try await store.search(SearchQuery("lamp", limit: 0))
             try expect.that(false, "limit 0 ran")

@@ -37,6 +37,9 @@ public enum StoredIntake: Sendable {
     case duplicate(MessageID, thread: ThreadID)
     /// Not a mail message; nothing changed.
     case rejected(DeskIntakeError)
+    /// Mail that claims one of the desk's addresses but is no reply the desk wrote (live intake):
+    /// held for an agent (``HeldMail``, an event), never placed in a ticket.
+    case held(HeldMail)
 
     /// The intake of a stored message.
     public var intake: DeskIntake? {
@@ -52,6 +55,10 @@ struct ParsedDeskMail: Sendable {
     var warnings: [MailWarning]
     var customerAddress: ContactPoint?
     var customerName: String?
+    /// The mail's From is one of the desk's addresses (it is outbound by that claim alone).
+    var claimsDeskAddress = false
+    /// The Reply-To addresses, as written (a forged desk reply names the forger's here).
+    var replyTo: [String] = []
 
     init(_ raw: RawMail, parser: MailParser, deskAddresses: Set<ContactPoint>, receivedAt: Date) throws(DeskIntakeError) {
         let mail: MailMessage
@@ -62,6 +69,8 @@ struct ParsedDeskMail: Sendable {
         warnings = mail.warnings
         customerAddress = outbound ? mail.to.first.flatMap { try? ContactPoint.email($0.address) } : author
         customerName = outbound ? mail.to.first?.name : mail.from.first?.name
+        claimsDeskAddress = outbound
+        replyTo = mail.replyTo.map(\.address)
     }
 
     init(message: SupportMessage) {
@@ -104,6 +113,10 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public let directory: Directory
     /// The desk's own addresses (normalised); mail from them is outbound.
     public var deskAddresses: Set<ContactPoint>
+    /// Which mail from ``deskAddresses`` is the desk's own: in live intake (the default) only the
+    /// replies the desk wrote (``reply(to:template:arguments:agent:from:answering:)``), so mail that
+    /// merely claims the address is held; a historical mailbox import trusts the From header.
+    public var deskMail: DeskMailTrust = .live
     /// Threading's tuning; its ``ThreadingConfiguration/firstTicketNumber`` numbers the first
     /// ticket of a store that never handed one out.
     public var configuration: ThreadingConfiguration
@@ -194,6 +207,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         let directory = directory
         let configuration = configuration
         let policy = policy
+        let trust = deskMail
         return try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber) { transaction in
             var outcomes: [StoredIntake] = []
             outcomes.reserveCapacity(ready.count)
@@ -202,6 +216,14 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
                 switch input {
                 case .failure(let error): outcomes.append(.rejected(error))
                 case .success(let parsed):
+                    if trust == .live, parsed.claimsDeskAddress {
+                        if let own = try HeldMail.deskReply(parsed, in: transaction) {
+                            outcomes.append(own)
+                        } else {
+                            outcomes.append(.held(try HeldMail.hold(parsed, in: transaction)))
+                        }
+                        continue
+                    }
                     let outcome = try Self.place(parsed, directory: directory, configuration: configuration, in: transaction)
                     if let intake = outcome.intake {
                         try Self.keepPlacement(intake.message, assignment: intake.assignment, in: transaction)
@@ -226,12 +248,28 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
             message.person = resolved.person
             created = resolved.created
         }
+        // A known Message-ID is the same message only from the same sender with the same
+        // content; anything else is another message, kept under a derived id (MessageIdentity).
+        var claimed: String?
+        if let stored = try transaction.storedMessage(message.id) {
+            guard !MessageIdentity.isRedelivery(message, of: stored.message) else { return .duplicate(message.id, thread: stored.thread) }
+            claimed = message.headers.messageID ?? message.id.rawValue
+            message.id = MessageIdentity.derivedID(for: message)
+            if let again = try transaction.storedMessage(message.id) { return .duplicate(message.id, thread: again.thread) }
+        }
         let decision = try decide(message, directory: directory, configuration: configuration, in: transaction)
         guard !decision.isDuplicate else { return .duplicate(message.id, thread: decision.assignment.thread) }
         if let created { try transaction.saveParty(created) }
         guard let recorded = try transaction.record(message, decision: decision, account: directory.searchAccount(of: message.party))
         else { return .duplicate(message.id, thread: decision.assignment.thread) }
-        return .stored(DeskIntake(message: message, assignment: recorded.assignment, warnings: parsed.warnings, newParty: created))
+        var assignment = recorded.assignment
+        if let claimed {
+            assignment.notes.append("Message-ID <\(claimed)> is another message's: stored as <\(message.id.rawValue)>")
+            _ = try transaction.log([NewSupportEvent(
+                at: message.sentAt, thread: recorded.thread.id, party: message.party,
+                kind: .messageIDReused(claimed: claimed, storedAs: message.id))])
+        }
+        return .stored(DeskIntake(message: message, assignment: assignment, warnings: parsed.warnings, newParty: created))
     }
 
     /// Threading's decision over the transaction's index, with the directory's rule for who

@@ -75,6 +75,7 @@ do {
                 case .stored(let intake): say("committed \(intake.message.id.rawValue) \(intake.assignment.thread.rawValue)")
                 case .duplicate(let id, let thread): say("committed \(id.rawValue) \(thread.rawValue)")
                 case .rejected(let error): fail("\(error)")
+                case .held(let held): fail("held \(held.messageID)")
                 }
             }
             start += batch

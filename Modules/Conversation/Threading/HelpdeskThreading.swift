@@ -449,18 +449,26 @@ public struct HelpdeskThreading: ThreadingStrategy {
         let ownNode = nodes.intern(ownFingerprint).index
         var notes: [String] = []
 
-        // A message we have threaded already: a duplicate delivery.
+        // A message we have threaded already: a duplicate delivery, when its sender may join
+        // that message's thread. From anyone else it is a different message that chose a known
+        // Message-ID (MessageIdentity): threaded as its sender's own, the id left to its holder.
+        var idTaken = false
         if nodes[second: ownNode] >= 0 {
             let slot = nodes[first: ownNode]
-            record(sequence: sequence, node: ownNode, slot: slot, duplicate: true)
-            return Decision(slot: currentSlot(slot), rule: .knownMessageID, evidence: .duplicate, notes: [])
+            if mayJoin(currentSlot(slot), party: party, message: message, mayView: mayView) {
+                record(sequence: sequence, node: ownNode, slot: slot, duplicate: true)
+                return Decision(slot: currentSlot(slot), rule: .knownMessageID, evidence: .duplicate, notes: [])
+            }
+            idTaken = true
+            let ownID = message.pointee.headers.messageID ?? message.pointee.id.rawValue
+            notes.append("Message-ID <\(ownID)> is already another message's, in \(threadID(slot)), which the sender may not see: threaded as a different message")
         }
 
         // 1. Headers.
         var chosen: Int32 = -1
         var evidence = EvidenceKind.none
         var rule = ThreadingRule.newThread
-        if nodes[first: ownNode] >= 0 {
+        if !idTaken, nodes[first: ownNode] >= 0 {
             let slot = currentSlot(nodes[first: ownNode])
             if mayJoin(slot, party: party, message: message, mayView: mayView) {
                 chosen = slot
@@ -603,7 +611,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
 
         // Bookkeeping: the message, ids it referenced (held for this thread), the party's indexes.
-        record(sequence: sequence, node: ownNode, slot: chosen, duplicate: false)
+        record(sequence: sequence, node: ownNode, slot: chosen, duplicate: idTaken)
         for index in 0..<referenceNodes.count where nodes[first: referenceNodes[index]] < 0 {
             nodes[first: referenceNodes[index]] = chosen
         }

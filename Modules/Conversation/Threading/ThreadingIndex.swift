@@ -241,7 +241,7 @@ public enum ThreadingRules {
         let person = message.person
         let inbound = message.direction == .inbound
         let time = message.sentAt
-        let ownID = message.headers.messageID ?? message.id.rawValue
+        let ownID = message.indexedID
         var notes: [String] = []
 
         func mayJoin(_ thread: IndexedThread) -> Bool {

@@ -19,6 +19,8 @@ public protocol DeskRecords: AnyObject {
     func saveThread(_ thread: SupportThread) throws(StorageError)
     /// The thread a stored message is in.
     func messageThread(_ id: MessageID) throws(StorageError) -> ThreadID?
+    /// A stored message (its text as stored) and its thread; nil when none has this id.
+    func storedMessage(_ id: MessageID) throws(StorageError) -> (message: SupportMessage, thread: ThreadID)?
     /// Inserts a message row (and its search entry).
     func insertMessage(_ message: SupportMessage, thread: ThreadID, account: PartyID?) throws(StorageError)
     /// Moves stored messages to another thread: their rows, search entries and Message-ID index

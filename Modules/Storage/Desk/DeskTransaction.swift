@@ -162,6 +162,14 @@ public final class DeskTransaction: ThreadingIndexReader {
 
     public func messageID(_ id: String) throws -> IndexedMessageID? { try records.messageIDEntry(id) }
 
+    /// A stored message, as stored, and its thread (nil when none has this id).
+    public func storedMessage(_ id: MessageID) throws(StorageError) -> (message: SupportMessage, thread: ThreadID)? {
+        try records.storedMessage(id)
+    }
+
+    /// Appends events to the log in this transaction; returns their sequence numbers.
+    public func log(_ events: [NewSupportEvent]) throws(StorageError) -> [Int64] { try records.appendEvents(events) }
+
     public func thread(_ id: ThreadID) throws -> IndexedThread? {
         guard let thread = try currentThread(id) else { return nil }
         return IndexedThread(
@@ -177,7 +185,31 @@ public final class DeskTransaction: ThreadingIndexReader {
 
     public func nextThreadID() throws -> ThreadID { ThreadID(try nextTicket()) }
 
-    private func nextTicket() throws(StorageError) -> UInt64 { try records.nextTicketNumber() ?? firstTicketNumber }
+    /// The largest ticket number a store hands out: 2⁵³ − 1, so that every ticket number is
+    /// exact in any JSON reader (JavaScript's numbers are doubles).
+    public static let largestTicketNumber: UInt64 = (1 << 53) - 1
+
+    /// The next ticket number.
+    ///
+    /// - Throws: ``StorageError/refused(_:)`` when numbers are exhausted (the first number of a
+    ///   new store is 0 or past ``largestTicketNumber``, or the store has handed out the last one).
+    private func nextTicket() throws(StorageError) -> UInt64 {
+        let next = try records.nextTicketNumber() ?? firstTicketNumber
+        guard next >= 1, next <= Self.largestTicketNumber else {
+            throw .refused("ticket numbers are exhausted: the next would be \(next), the range is 1...\(Self.largestTicketNumber)")
+        }
+        return next
+    }
+
+    /// Raises the ticket counter past a ticket a host numbered itself, so it is never handed out.
+    ///
+    /// - Throws: ``StorageError/refused(_:)`` for a number past ``largestTicketNumber``.
+    private func raiseTicketCounter(past id: ThreadID) throws(StorageError) {
+        guard id.rawValue >= 1, id.rawValue <= Self.largestTicketNumber else {
+            throw .refused("ticket \(id) is out of range 1...\(Self.largestTicketNumber)")
+        }
+        if (try records.nextTicketNumber() ?? firstTicketNumber) <= id.rawValue { try records.putNextTicketNumber(id.rawValue + 1) }
+    }
 
     /// The thread an id leads to now: itself, or the thread it was merged into (followed).
     public func currentThread(_ id: ThreadID) throws(StorageError) -> SupportThread? {
@@ -350,8 +382,8 @@ public final class DeskTransaction: ThreadingIndexReader {
         for party in record.parties { try saveParty(party) }
         let stored = try loadThread(record.thread.id)
         try checkPlacement(record.message, in: stored ?? record.thread, opened: stored == nil)
-        if try nextTicket() <= record.thread.id.rawValue { try records.putNextTicketNumber(record.thread.id.rawValue + 1) }
-        let ownID = record.message.headers.messageID ?? record.message.id.rawValue
+        try raiseTicketCounter(past: record.thread.id)
+        let ownID = record.message.indexedID
         try records.putMessageIDEntry(
             ownID, IndexedMessageID(thread: record.thread.id, isMessage: true), party: record.message.party)
         if let party = record.message.party { try records.putLatestThread(record.thread.id, of: party) }
@@ -379,7 +411,7 @@ public final class DeskTransaction: ThreadingIndexReader {
             stored.lastMessageAt = message.sentAt
             try storeThread(stored)
         }
-        if try nextTicket() <= stored.id.rawValue { try records.putNextTicketNumber(stored.id.rawValue + 1) }
+        try raiseTicketCounter(past: stored.id)
     }
 
     /// Writes a decision's index changes for a message of `party` that went to `thread`: its

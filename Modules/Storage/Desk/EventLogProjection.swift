@@ -131,7 +131,7 @@ public struct EventLogProjection: Sendable {
                 }
             }
         case .surveyAnswered, .slaEscalated, .identityMerged, .identityUnmerged, .stakeholderMoved, .erased, .split,
-            .refundRequested, .refundApproved, .refundRefused, .handedOff:
+            .refundRequested, .refundApproved, .refundRefused, .handedOff, .messageIDReused, .heldAsSuspicious:
             return
         }
     }

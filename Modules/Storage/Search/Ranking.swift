@@ -16,8 +16,9 @@ protocol PostingSource {
     var indexedLanguageNames: [String] { get }
     /// The whole posting list of a term; nil when no live document has it.
     func postings(of term: String) -> Postings?
-    /// Terms starting with `prefix` (UTF-8 bytes) that have postings: the `limit` most frequent.
-    func expand(prefix: String, limit: Int) -> [(term: String, postings: Postings)]
+    /// Terms starting with `prefix` (UTF-8 bytes) that have postings: the `limit` most frequent,
+    /// and how many matched in all.
+    func expand(prefix: String, limit: Int) -> (terms: [(term: String, postings: Postings)], matched: Int)
     /// The documents a party or account filter allows, in increasing order; nil without such a filter.
     func candidateList(_ filter: SearchFilter) -> [UInt32]?
     /// The per-document test a source makes for a filter (a concrete type, so the candidate
@@ -29,6 +30,8 @@ protocol PostingSource {
     func documentKey(_ doc: UInt32) -> String?
     /// The primary language subtag of a document ("und" when unknown).
     func languageName(of doc: UInt32) -> String
+    /// Up to `limit` live documents numbered below `before` (nil: from the newest), newest first.
+    func documents(before: UInt32?, limit: Int) -> [UInt32]
 }
 
 /// Whether a document passes the parts of a filter that candidate lists do not decide.
@@ -46,17 +49,21 @@ struct ResolvedQuery {
     var highlightTerms: Set<String> = []
     /// A required clause matched no indexed term: nothing can match.
     var impossible = false
+    /// The query only excludes: every document without the excluded terms matches.
+    var onlyExclusions = false
+    /// What the answer should say about how the query was read (a prefix past its cap).
+    var notes: [String] = []
 }
 
 extension PostingSource {
     /// Finds the best `limit` documents for a parsed query (see ``InvertedIndex/search(_:limit:filter:languages:text:)``).
     func rank(
         _ query: ParsedQuery, limit: Int, filter: SearchFilter, languages: [String]?, text: (String) -> String?
-    ) throws(SearchQueryError) -> (hits: [RankedDocument], highlightTerms: Set<String>) {
+    ) throws(SearchQueryError) -> (hits: [RankedDocument], highlightTerms: Set<String>, notes: [String]) {
         guard (1...1000).contains(limit) else { throw .invalidLimit(limit) }
         let resolved = try resolve(query, languages: languages)
         let documents = liveDocumentCount
-        if resolved.impossible || documents == 0 { return ([], resolved.highlightTerms) }
+        if resolved.impossible || documents == 0 { return ([], resolved.highlightTerms, resolved.notes) }
         var heap = TopK(capacity: limit)
         let candidates = candidateList(filter)
         let predicate = documentPredicate(filter)
@@ -70,6 +77,10 @@ extension PostingSource {
             for phrase in resolved.excludedPhrases where Ranking.contains(phrase, in: tokens) { return false }
             return true
         }
+        if resolved.onlyExclusions {
+            // Nothing to score: the newest documents without the excluded terms, score 0.
+            return (newest(limit, among: candidates, accept: accept), resolved.highlightTerms, resolved.notes)
+        }
         let lists = resolved.required.sorted { $0.count < $1.count }
         let weights = lists.map { Ranking.idf($0.count, documents: documents) * (InvertedIndex.k1 + 1) / 255 }
         if let candidates {
@@ -80,7 +91,30 @@ extension PostingSource {
         let hits = heap.sorted().compactMap { entry in
             documentKey(entry.doc).map { RankedDocument(doc: entry.doc, key: $0, score: entry.score) }
         }
-        return (hits, resolved.highlightTerms)
+        return (hits, resolved.highlightTerms, resolved.notes)
+    }
+
+    /// The newest `limit` documents `accept` takes (among `candidates` when given), score 0.
+    func newest(_ limit: Int, among candidates: [UInt32]?, accept: (UInt32) -> Bool) -> [RankedDocument] {
+        var hits: [RankedDocument] = []
+        if let candidates {
+            for doc in candidates.reversed() {
+                guard hits.count < limit else { break }
+                if accept(doc), let key = documentKey(doc) { hits.append(RankedDocument(doc: doc, key: key, score: 0)) }
+            }
+            return hits
+        }
+        var before: UInt32?
+        while hits.count < limit {
+            let page = documents(before: before, limit: Swift.max(limit * 2, 256))
+            guard let oldest = page.last else { break }
+            for doc in page {
+                guard hits.count < limit else { break }
+                if accept(doc), let key = documentKey(doc) { hits.append(RankedDocument(doc: doc, key: key, score: 0)) }
+            }
+            before = oldest
+        }
+        return hits
     }
 
     // MARK: Resolution
@@ -130,10 +164,18 @@ extension PostingSource {
                     }
                     guard !prefixes.isEmpty else { continue }
                     searchable = true
+                    // An excluded prefix excludes every term it matches; a required one is
+                    // searched by its most frequent terms, and the answer says so when it had more.
+                    let cap = clause.excluded ? Int.max : InvertedIndex.maxPrefixExpansion
                     for prefix in prefixes {
-                        for (term, list) in expand(prefix: prefix, limit: InvertedIndex.maxPrefixExpansion) {
+                        let expansion = expand(prefix: prefix, limit: cap)
+                        for (term, list) in expansion.terms {
                             alternatives.append(list)
                             resolved.highlightTerms.insert(term)
+                        }
+                        if expansion.matched > expansion.terms.count {
+                            resolved.notes.append(
+                                "\(stem)* matches \(expansion.matched) terms; only the \(expansion.terms.count) most frequent were searched")
                         }
                     }
                 }
@@ -158,7 +200,7 @@ extension PostingSource {
             }
         }
         guard anyClause else { throw .noSearchableTerms }
-        guard anyRequired else { throw .onlyExclusions }
+        resolved.onlyExclusions = !anyRequired
         return resolved
     }
 
@@ -366,7 +408,8 @@ extension InvertedIndex: PostingSource {
         _ query: ParsedQuery, limit: Int, filter: SearchFilter, languages: [String]? = nil,
         text: (String) -> String? = { _ in nil }
     ) throws(SearchQueryError) -> (hits: [RankedDocument], highlightTerms: Set<String>) {
-        try rank(query, limit: limit, filter: filter, languages: languages, text: text)
+        let found = try rank(query, limit: limit, filter: filter, languages: languages, text: text)
+        return (found.hits, found.highlightTerms)
     }
 
     func idf(_ documentFrequency: Int) -> Double { Ranking.idf(documentFrequency, documents: documentCount) }
@@ -376,8 +419,8 @@ extension InvertedIndex: PostingSource {
         return code >= 1 && code <= languageNames.count ? languageNames[code - 1] : "und"
     }
 
-    /// Term ids starting with `prefix` (UTF-8), the most frequent ``maxPrefixExpansion``.
-    func expand(prefix: String) -> [UInt32] {
+    /// Term ids starting with `prefix` (UTF-8): the most frequent `limit`, and how many matched.
+    func expand(prefix: String, keeping limit: Int) -> (kept: [UInt32], matched: Int) {
         let order = sortedTermOrder ?? termIDsSortedByBytes()
         let key = Array(prefix.utf8)
         var low = 0
@@ -392,11 +435,12 @@ extension InvertedIndex: PostingSource {
             if postings[Int(order[index])].count > 0 { matches.append(order[index]) }
             index += 1
         }
-        if matches.count > Self.maxPrefixExpansion {
+        let matched = matches.count
+        if matches.count > limit {
             matches.sort { postings[Int($0)].count > postings[Int($1)].count }
-            matches.removeLast(matches.count - Self.maxPrefixExpansion)
+            matches.removeLast(matches.count - limit)
         }
-        return matches
+        return (matches, matched)
     }
 
     func termIDsSortedByBytes() -> [UInt32] {
@@ -428,11 +472,22 @@ extension InvertedIndex: PostingSource {
         return postings[Int(id)]
     }
 
-    func expand(prefix: String, limit: Int) -> [(term: String, postings: Postings)] {
-        expand(prefix: prefix).prefix(limit).map { (terms[Int($0)], postings[Int($0)]) }
+    func expand(prefix: String, limit: Int) -> (terms: [(term: String, postings: Postings)], matched: Int) {
+        let matches = expand(prefix: prefix, keeping: limit)
+        return (matches.kept.map { (terms[Int($0)], postings[Int($0)]) }, matches.matched)
     }
 
     func documentPredicate(_ filter: SearchFilter) -> IndexPredicate { IndexPredicate(index: self, filter: filter) }
+
+    func documents(before: UInt32?, limit: Int) -> [UInt32] {
+        var result: [UInt32] = []
+        var slot = min(Int(before ?? UInt32.max), alive.count) - 1
+        while slot >= 0, result.count < limit {
+            if alive[slot] { result.append(UInt32(slot)) }
+            slot -= 1
+        }
+        return result
+    }
 
     func documentKey(_ doc: UInt32) -> String? {
         let slot = Int(doc)

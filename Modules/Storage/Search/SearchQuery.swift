@@ -254,6 +254,21 @@ public struct Snippet: Hashable, Sendable, Codable {
 }
 
 /// A message found by a search.
+/// A search's hits, with what the answer should say about how the query was read (for
+/// example that a prefix matched more terms than one query searches).
+public struct SearchReport: Hashable, Sendable {
+    /// The hits, best first.
+    public var hits: [SearchHit]
+    /// Notes for the person who asked, in English.
+    public var notes: [String]
+
+    /// A report.
+    public init(hits: [SearchHit], notes: [String]) {
+        self.hits = hits
+        self.notes = notes
+    }
+}
+
 public struct SearchHit: Hashable, Sendable {
     /// The message.
     public var message: MessageID

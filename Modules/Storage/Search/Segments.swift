@@ -322,6 +322,9 @@ public protocol SegmentedIndexStorage {
     func columns(of doc: UInt32) throws -> SearchDocumentColumns?
     /// One document's key; nil when it is gone (the one column every hit needs).
     func key(of doc: UInt32) throws -> String?
+    /// Up to `limit` live documents numbered below `before` (nil: the newest), newest first:
+    /// what a query of exclusions only pages through.
+    func documents(before: UInt32?, limit: Int) throws -> [UInt32]
 }
 
 /// Decoded posting lists shared by the queries of one process, bounded in bytes (least
@@ -465,8 +468,17 @@ public struct SegmentedIndexReader<Storage: SegmentedIndexStorage> {
     public func search(_ query: SearchQuery, lookup: (String) -> (document: SearchDocument, thread: ThreadID?)?) throws
         -> [SearchHit]
     {
+        try searchReport(query, lookup: lookup).hits
+    }
+
+    /// ``search(_:lookup:)`` with what the answer should say about how the query was read.
+    ///
+    /// - Throws: as ``search(_:lookup:)``.
+    public func searchReport(_ query: SearchQuery, lookup: (String) -> (document: SearchDocument, thread: ThreadID?)?) throws
+        -> SearchReport
+    {
         let parsed: ParsedQuery
-        let found: (hits: [RankedDocument], highlightTerms: Set<String>)
+        let found: (hits: [RankedDocument], highlightTerms: Set<String>, notes: [String])
         do {
             parsed = try ParsedQuery(parsing: query.text)
             found = try rank(parsed, limit: query.limit, filter: query.filter, languages: query.languages) {
@@ -474,7 +486,7 @@ public struct SegmentedIndexReader<Storage: SegmentedIndexStorage> {
             }
         } catch { throw StorageError.invalidQuery(error) }
         if let error = failure.error { throw error }
-        return found.hits.compactMap { hit in
+        let hits = found.hits.compactMap { hit -> SearchHit? in
             guard let stored = lookup(hit.key) else { return nil }
             let snippet = InvertedIndex.snippet(
                 of: stored.document.fullText, language: stored.document.language, highlighting: found.highlightTerms,
@@ -483,6 +495,7 @@ public struct SegmentedIndexReader<Storage: SegmentedIndexStorage> {
                 message: MessageID(hit.key), thread: stored.thread, party: stored.document.party, score: hit.score,
                 snippet: snippet)
         }
+        return SearchReport(hits: hits, notes: found.notes)
     }
 
     /// The ranking alone, best first: keys and scores, no snippets (a host paging ids, or a count).
@@ -490,7 +503,7 @@ public struct SegmentedIndexReader<Storage: SegmentedIndexStorage> {
     /// - Parameter text: a message's full text, for phrase checks.
     /// - Throws: as ``search(_:lookup:)``.
     public func ranked(_ query: SearchQuery, text: (String) -> String?) throws -> [RankedDocument] {
-        let found: (hits: [RankedDocument], highlightTerms: Set<String>)
+        let found: (hits: [RankedDocument], highlightTerms: Set<String>, notes: [String])
         do {
             found = try rank(
                 try ParsedQuery(parsing: query.text), limit: query.limit, filter: query.filter, languages: query.languages,
@@ -525,15 +538,16 @@ extension SegmentedIndexReader: PostingSource {
         return list.count > 0 ? list : nil
     }
 
-    func expand(prefix: String, limit: Int) -> [(term: String, postings: Postings)] {
-        guard var terms = attempt({ try storage.termCounts(withPrefix: prefix) }) else { return [] }
+    func expand(prefix: String, limit: Int) -> (terms: [(term: String, postings: Postings)], matched: Int) {
+        guard var terms = attempt({ try storage.termCounts(withPrefix: prefix) }) else { return ([], 0) }
         terms.removeAll { $0.count == 0 }
+        let matched = terms.count
         if terms.count > limit {
             // The most frequent, as the in-memory index keeps them (ties: the earlier term).
             let order = terms.enumerated().sorted { $0.element.count > $1.element.count || ($0.element.count == $1.element.count && $0.offset < $1.offset) }
             terms = order.prefix(limit).sorted { $0.offset < $1.offset }.map(\.element)
         }
-        return terms.compactMap { entry in postings(of: entry.term).map { (entry.term, $0) } }
+        return (terms.compactMap { entry in postings(of: entry.term).map { (entry.term, $0) } }, matched)
     }
 
     func candidateList(_ filter: SearchFilter) -> [UInt32]? {
@@ -555,6 +569,10 @@ extension SegmentedIndexReader: PostingSource {
     }
 
     func documentPredicate(_ filter: SearchFilter) -> ColumnPredicate<Storage> { ColumnPredicate(reader: self, filter: filter) }
+
+    func documents(before: UInt32?, limit: Int) -> [UInt32] {
+        attempt({ try storage.documents(before: before, limit: limit) }) ?? []
+    }
 
     func documentKey(_ doc: UInt32) -> String? {
         if let key = cache.key(doc) { return key }
