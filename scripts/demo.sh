@@ -30,7 +30,7 @@ $shop customers import "$data/customers.json" --store "$store" --region SE \
 $shop articles import "$data/knowledge-base.json" --store "$store"
 
 say "2. Anna's mail (Examples/data/shop.mbox holds the week's mail of six customers)"
-$shop ingest "$data/shop.mbox" --store "$store" --desk-address support@shop.example --first-ticket 1001
+$shop ingest "$data/shop.mbox" --store "$store" --desk-address support@shop.example --first-ticket 1001 --history
 
 say "3. Then her chat and her phone call (Examples/data/events.jsonl): one conversation, #1001"
 $shop import "$data/events.jsonl" --store "$store" --region SE --explain
@@ -65,7 +65,7 @@ echo "(charts: $work/charts/*.svg)"
 
 say "9. B2B: ACME's buyer and its finance stakeholder (sharing: participants, plus the finance and executive roles)"
 b2bstore="$work/account-desk.sqlite"
-$b2b ingest "$data/b2b.mbox" --accounts "$data/accounts.json" --store "$b2bstore" --desk-address b2b@shop.example --first-ticket 2001
+$b2b ingest "$data/b2b.mbox" --accounts "$data/accounts.json" --store "$b2bstore" --desk-address b2b@shop.example --first-ticket 2001 --history
 echo "-- what Karin (buyer) sees:";   $b2b threads --as s-karin --store "$b2bstore"
 echo "-- what Per (finance) sees:";   $b2b threads --as s-per --store "$b2bstore"
 echo "-- Karin opens #2003 (an invoice question she is not in):"

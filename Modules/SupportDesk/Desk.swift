@@ -135,14 +135,16 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public var responder: (any Responder)?
 
     /// A desk over `store`. Reads nothing: every look-up happens in the transaction of the act
-    /// that needs it.
+    /// that needs it. `deskMail` says which mail from `deskAddresses` is the desk's own
+    /// (``DeskMailTrust``: live intake by default; `.history` to import a mailbox of sent mail).
     public init(
-        store: Store, directory: Directory, deskAddresses: Set<ContactPoint> = [],
+        store: Store, directory: Directory, deskAddresses: Set<ContactPoint> = [], deskMail: DeskMailTrust = .live,
         configuration: ThreadingConfiguration = ThreadingConfiguration(), languageIdentifier: LanguageIdentifier = .standard
     ) {
         self.store = store
         self.directory = directory
         self.deskAddresses = deskAddresses
+        self.deskMail = deskMail
         self.configuration = configuration
         self.languageIdentifier = languageIdentifier
     }
@@ -252,7 +254,11 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         // content; anything else is another message, kept under a derived id (MessageIdentity).
         var claimed: String?
         if let stored = try transaction.storedMessage(message.id) {
-            guard !MessageIdentity.isRedelivery(message, of: stored.message) else { return .duplicate(message.id, thread: stored.thread) }
+            if MessageIdentity.isRedelivery(message, of: stored.message),
+                try mayJoin(message, stored.thread, directory: directory, in: transaction)
+            {
+                return .duplicate(message.id, thread: stored.thread)
+            }
             claimed = message.headers.messageID ?? message.id.rawValue
             message.id = MessageIdentity.derivedID(for: message)
             if let again = try transaction.storedMessage(message.id) { return .duplicate(message.id, thread: again.thread) }
@@ -270,6 +276,24 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
                 kind: .messageIDReused(claimed: claimed, storedAs: message.id))])
         }
         return .stored(DeskIntake(message: message, assignment: assignment, warnings: parsed.warnings, newParty: created))
+    }
+
+    /// Whether `message` may join `thread` by the owner check threading applies (a re-delivery
+    /// is a duplicate only where its sender could have placed it).
+    static func mayJoin(
+        _ message: SupportMessage, _ thread: ThreadID, directory: Directory, in transaction: DeskTransaction
+    ) throws -> Bool {
+        guard let indexed = try transaction.thread(thread) else { return true }
+        var failure: StorageError?
+        let allowed = ThreadingRules.mayJoin(message, indexed) { viewer, access in
+            guard case .person(let person) = viewer else { return true }
+            do throws(StorageError) { return try directory.mayView(person, access, in: transaction) } catch {
+                if failure == nil { failure = error }
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return allowed
     }
 
     /// Threading's decision over the transaction's index, with the directory's rule for who

@@ -41,14 +41,18 @@ struct HeaderThreadingTests {
         #expect(engine.assign(mail("lost-parent@x", subject: "C"), directory: directory).thread == a.thread)
     }
 
-    @Test func duplicatesJoinTheirFirstCopy() {
+    @Test func duplicatesJoinTheirFirstCopyAndAReusedIDIsAnotherMessage() {
         let directory = b2cDirectory()
         var engine = HelpdeskThreading()
         let first = engine.assign(mail("dup@x"), directory: directory)
-        let second = engine.assign(mail("dup@x", subject: "Other subject entirely"), directory: directory)
+        let second = engine.assign(mail("dup@x"), directory: directory)
         #expect(second.thread == first.thread)
         #expect(second.rule == .knownMessageID)
-        #expect(engine.messageCount == 2)
+        // The same sender's client reusing the id for another message (another subject): a message of its own.
+        let reused = engine.assign(mail("dup@x", subject: "Other subject entirely"), directory: directory)
+        #expect(reused.thread != first.thread && reused.rule == .newThread)
+        #expect(reused.notes.contains { $0.contains("another message's") })
+        #expect(engine.messageCount == 3)
     }
 
     @Test func referenceLoopsTerminateAndJoin() {

@@ -224,7 +224,7 @@ struct StoreFoldTests {
     @Test func aMailboxImportTakesFirstResponseFromTheDateHeaders() async throws {
         let store = InMemorySupportStore()
         let desk = Desk(
-            store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")],
+            store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")], deskMail: .history,
             configuration: ThreadingConfiguration(firstTicketNumber: 1001))
         let mailbox = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Examples/data/shop.mbox").path

@@ -36,8 +36,8 @@ import TestSupport
         }
     }
     let directory = AccountDeskDirectory(accountDomains: Dictionary(uniqueKeysWithValues: accounts.map { ($0.1, $0.0) }))
-    let memory = Desk(store: InMemorySupportStore(), directory: directory, deskAddresses: deskAddress)
-    var sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: directory, deskAddresses: deskAddress)
+    let memory = Desk(store: InMemorySupportStore(), directory: directory, deskAddresses: deskAddress, deskMail: .history)
+    var sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: directory, deskAddresses: deskAddress, deskMail: .history)
     try await memory.save(parties)
     try await sqlite.save(parties)
     var sent: [String] = []
@@ -115,7 +115,7 @@ import TestSupport
             #expect(ra == rb, "\(context): viewers of \(thread)")
         default:
             try await sqlite.store.close()
-            sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: directory, deskAddresses: deskAddress)
+            sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: directory, deskAddresses: deskAddress, deskMail: .history)
         }
     }
     for number in 1...UInt64(sent.count + 5) {

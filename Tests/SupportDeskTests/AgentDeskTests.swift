@@ -111,7 +111,7 @@ func anna() throws -> Customer {
 /// A desk over a fresh SQLite store with the workflow policy, agents and bundled catalog.
 func workflowDesk(_ path: String) throws -> Desk<SQLiteSupportStore, SingleBuyerDeskDirectory> {
     var desk = Desk(
-        store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress,
+        store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history,
         configuration: ThreadingConfiguration(firstTicketNumber: 1001))
     desk.policy = try workflowPolicy()
     desk.agents = workflowAgents
@@ -399,7 +399,7 @@ struct AccountWorkflowTests {
         let store = InMemorySupportStore()
         var desk = Desk(
             store: store, directory: AccountDeskDirectory(accountDomains: ["acme.example": "acct-acme", "us.example": "acct-us"]),
-            deskAddresses: [try .email("b2b@shop.example")], configuration: ThreadingConfiguration(firstTicketNumber: 2001))
+            deskAddresses: [try .email("b2b@shop.example")], deskMail: .history, configuration: ThreadingConfiguration(firstTicketNumber: 2001))
         desk.policy = try workflowPolicy()
         desk.agents = workflowAgents + [DeskAgent(id: "agent-us", name: "Kim Park", languages: ["en"])]
         try await desk.save([

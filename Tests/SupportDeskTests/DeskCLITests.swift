@@ -107,7 +107,7 @@ struct DeskCLITests {
         let store = folder.appendingPathComponent("s.sqlite").path
         let outbox = folder.appendingPathComponent("outbox").path
         let data = examples.path
-        #expect(try run("shop-desk", ["ingest", "\(data)/shop.mbox", "--store", store, "--desk-address", "support@shop.example", "--first-ticket", "1001"]).status == 0)
+        #expect(try run("shop-desk", ["ingest", "\(data)/shop.mbox", "--store", store, "--desk-address", "support@shop.example", "--first-ticket", "1001", "--history"]).status == 0)
         #expect(try run("shop-desk", ["customers", "import", "\(data)/customers.json", "--store", store, "--region", "SE"]).status == 0)
         let imported = try run("shop-desk", [
             "import", "\(data)/events.jsonl", "--store", store, "--region", "SE", "--policy", policy, "--agents", "\(data)/agents.json",
@@ -170,7 +170,7 @@ struct DeskCLITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = folder.appendingPathComponent("s.sqlite").path
         let data = examples.path
-        #expect(try run("shop-desk", ["ingest", "\(data)/shop.mbox", "--store", store, "--desk-address", "support@shop.example", "--first-ticket", "1001"]).status == 0)
+        #expect(try run("shop-desk", ["ingest", "\(data)/shop.mbox", "--store", store, "--desk-address", "support@shop.example", "--first-ticket", "1001", "--history"]).status == 0)
         let agents = ["--agents", "\(data)/agents.json"]
         func view(_ ticket: String) throws -> [String: Any] {
             try #require(try run("shop-desk", ["show", ticket, "--store", store]).json() as? [String: Any])
@@ -208,7 +208,7 @@ struct DeskCLITests {
         let data = examples.path
         #expect(try run("account-desk", [
             "ingest", "\(data)/b2b.mbox", "--accounts", "\(data)/accounts.json", "--store", store, "--desk-address", "b2b@shop.example",
-            "--first-ticket", "2001",
+            "--first-ticket", "2001", "--history",
         ]).status == 0)
         let finance = try #require(try run("account-desk", ["threads", "--as", "s-per", "--store", store]).json() as? [[String: Any]])
         let buyer = try #require(try run("account-desk", ["threads", "--as", "s-karin", "--store", store]).json() as? [[String: Any]])

@@ -36,8 +36,8 @@ struct DeskPropertyTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("property.sqlite").path
         var random = SplitMix64(seed: Self.seed)
-        let memory = Desk(store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
-        var sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+        let memory = Desk(store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history)
+        var sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history)
         var clock = Date(timeIntervalSince1970: 1_740_787_200)
         var sent: [String] = []
         var identityMerged = Set<PartyID>()
@@ -139,7 +139,7 @@ struct DeskPropertyTests {
             default:
                 // Reopen: SQLite as a new process would see it.
                 try await sqlite.store.close()
-                sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+                sqlite = Desk(store: try SQLiteSupportStore(path: path), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history)
             }
         }
 
@@ -231,7 +231,7 @@ struct DeskPropertyTests {
         switch intake {
         case .stored(let intake): .stored(thread: intake.assignment.thread, rule: intake.assignment.rule)
         case .duplicate(_, let thread): .duplicate(thread: thread)
-        case .rejected: .rejected
+        case .rejected, .held: .rejected
         }
     }
 

@@ -28,7 +28,7 @@ struct ShopDeskTests {
 
     @Test func theExampleMailboxIsThreadedStoredAndSearchable() async throws {
         let store = InMemorySupportStore()
-        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, configuration: configuration)
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history, configuration: configuration)
         let outcomes = try await desk.ingest(try MailboxReader.messages(at: shopMailbox))
         let intakes = outcomes.compactMap(\.intake)
         #expect(intakes.count == outcomes.count)
@@ -72,13 +72,13 @@ struct ShopDeskTests {
         let path = folder.appendingPathComponent("desk.sqlite").path
         do {
             let store = try SQLiteSupportStore(path: path)
-            let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, configuration: configuration)
+            let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history, configuration: configuration)
             _ = try await desk.ingest(try MailboxReader.messages(at: shopMailbox))
             try await store.close()
         }
         let store = try SQLiteSupportStore(path: path)
         // A reopened desk numbers from the store, whatever its own configuration says.
-        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history)
         let again = try await desk.ingest(try MailboxReader.messages(at: shopMailbox))
         #expect(again.allSatisfy { if case .duplicate = $0 { true } else { false } })
         // Anna answers again from a client that dropped every header: subject within her party.
@@ -157,7 +157,7 @@ struct AccountDeskTests {
     static func desk<Store: SupportStore>(_ store: Store) async throws -> Desk<Store, AccountDeskDirectory> {
         let desk = Desk(
             store: store, directory: AccountDeskDirectory(accountDomains: ["acme.example": "acct-acme", "nordictools.example": "acct-nordic"]),
-            deskAddresses: [try .email("b2b@shop.example")], configuration: ThreadingConfiguration(firstTicketNumber: 2001))
+            deskAddresses: [try .email("b2b@shop.example")], deskMail: .history, configuration: ThreadingConfiguration(firstTicketNumber: 2001))
         try await desk.save(try parties())
         return desk
     }

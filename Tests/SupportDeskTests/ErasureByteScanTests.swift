@@ -43,7 +43,7 @@ struct ErasureByteScanTests {
         let path = directory.appendingPathComponent("desk.sqlite").path
         let store = try SQLiteSupportStore(path: path)
         let desk = Desk(
-            store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")],
+            store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")], deskMail: .history,
             configuration: ThreadingConfiguration(firstTicketNumber: 1001))
         let mails = try MailboxReader.messages(at: Self.mailbox)
         if mailByMail {
@@ -94,7 +94,7 @@ struct ErasureByteScanTests {
 
     @Test func anUnknownRecordIsRefusedAndNothingChanges() async throws {
         let store = InMemorySupportStore()
-        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")])
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")], deskMail: .history)
         _ = try await desk.ingest(try MailboxReader.messages(at: Self.mailbox))
         let executor = StorePrivacyExecutor(store: store)
         let actions = [
@@ -114,7 +114,7 @@ struct ErasureByteScanTests {
 struct RetentionOnAStoreTests {
     @Test func oldMessagesGoExceptUnderALegalHold() async throws {
         let store = InMemorySupportStore()
-        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")])
+        let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")], deskMail: .history)
         _ = try await desk.ingest(try MailboxReader.messages(at: ErasureByteScanTests.mailbox))
         let executor = StorePrivacyExecutor(store: store)
         let rules = try PrivacyRules(policy: PrivacyPolicy(retention: [

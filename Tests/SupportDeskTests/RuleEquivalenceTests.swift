@@ -57,7 +57,7 @@ import TestSupport
     var engine = HelpdeskThreading()
     let inMemory = messages.map { engine.assign($0, directory: directory) }
 
-    let desk = Desk(store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: [support])
+    let desk = Desk(store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: [support], deskMail: .history)
     try await desk.save(directory.customers.values.map { .customer($0) })
     var stored: [StoredIntake] = []
     for start in stride(from: 0, to: messages.count, by: 250) {
@@ -74,6 +74,7 @@ import TestSupport
             #expect(expected.because == .duplicate(messageID: messages[index].headers.messageID ?? messages[index].id.rawValue),
                 "message \(index): a duplicate for the store only")
         case .rejected: Issue.record("message \(index) rejected")
+        case .held: Issue.record("message \(index) held")
         }
         // Later joins may rename a thread: the final placements must agree too.
         if index == messages.count - 1 {

@@ -59,7 +59,7 @@ func fourCustomers<Store: SupportStore>(_ desk: Desk<Store, SingleBuyerDeskDirec
 @Suite("The store is the system of record")
 struct SystemOfRecordTests {
     static func desk(_ store: any SupportStore) -> Desk<AnySupportStore, SingleBuyerDeskDirectory> {
-        Desk(store: AnySupportStore(store), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress)
+        Desk(store: AnySupportStore(store), directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history)
     }
 
     @Test(arguments: StoreUnderTest.all)

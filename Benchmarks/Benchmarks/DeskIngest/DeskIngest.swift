@@ -34,7 +34,7 @@ private func mails(_ count: Int) -> [RawMail] {
 
 private func ingest(_ raws: [RawMail], into path: String) async throws {
     let store = try SQLiteSupportStore(path: path)
-    let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")])
+    let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: [try .email("support@shop.example")], deskMail: .history)
     var start = 0
     while start < raws.count {
         _ = try await desk.ingest(Array(raws[start..<min(start + 5_000, raws.count)]))

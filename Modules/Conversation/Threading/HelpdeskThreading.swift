@@ -126,6 +126,9 @@ public struct HelpdeskThreading: ThreadingStrategy {
     // Messages, by arrival sequence.
     private var messageNode: [Int32] = []
     private var messageSlot: [Int32] = []
+    /// Each message's ``MessageIdentity/identityWord(_:)``, by sequence: a known Message-ID is
+    /// a duplicate only from a sender who may join its thread with the same digest.
+    private var messageDigest: [UInt64] = []
 
     // Threads, by slot; a thread's id is firstTicketNumber + the name of its set.
     private var threadSets = DisjointSets()
@@ -175,6 +178,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         let nodeCount = messages + messages / 4
         if nodes.needsGrowth(adding: nodeCount - nodes.count) { remapNodes(nodes.grow(adding: nodeCount - nodes.count)) }
         messageNode.reserveCapacity(messages)
+        messageDigest.reserveCapacity(messages)
         messageSlot.reserveCapacity(messages)
         if quoteIndex.needsGrowth(adding: messages - quoteIndex.count) { _ = quoteIndex.grow(adding: messages - quoteIndex.count) }
         threads.reserveCapacity(messages / 2)
@@ -449,19 +453,21 @@ public struct HelpdeskThreading: ThreadingStrategy {
         let ownNode = nodes.intern(ownFingerprint).index
         var notes: [String] = []
 
-        // A message we have threaded already: a duplicate delivery, when its sender may join
-        // that message's thread. From anyone else it is a different message that chose a known
-        // Message-ID (MessageIdentity): threaded as its sender's own, the id left to its holder.
+        // A message we have threaded already: a duplicate delivery, when it is the same message
+        // (MessageIdentity: the same author and content digest). Anything else chose a known
+        // Message-ID: it is threaded as its sender's own message, the id left to its holder.
         var idTaken = false
+        let digest = MessageIdentity.identityWord(message.pointee)
         if nodes[second: ownNode] >= 0 {
             let slot = nodes[first: ownNode]
-            if mayJoin(currentSlot(slot), party: party, message: message, mayView: mayView) {
-                record(sequence: sequence, node: ownNode, slot: slot, duplicate: true)
+            let holder = Int(nodes[second: ownNode])
+            if MessageIdentity.isSameMessage(messageDigest[holder], digest), mayJoin(currentSlot(slot), party: party, message: message, mayView: mayView) {
+                record(sequence: sequence, node: ownNode, slot: slot, duplicate: true, digest: digest)
                 return Decision(slot: currentSlot(slot), rule: .knownMessageID, evidence: .duplicate, notes: [])
             }
             idTaken = true
             let ownID = message.pointee.headers.messageID ?? message.pointee.id.rawValue
-            notes.append("Message-ID <\(ownID)> is already another message's, in \(threadID(slot)), which the sender may not see: threaded as a different message")
+            notes.append("Message-ID <\(ownID)> is another message's (in \(threadID(slot))): threaded as a different message")
         }
 
         // 1. Headers.
@@ -611,7 +617,7 @@ public struct HelpdeskThreading: ThreadingStrategy {
         }
 
         // Bookkeeping: the message, ids it referenced (held for this thread), the party's indexes.
-        record(sequence: sequence, node: ownNode, slot: chosen, duplicate: idTaken)
+        record(sequence: sequence, node: ownNode, slot: chosen, duplicate: idTaken, digest: digest)
         for index in 0..<referenceNodes.count where nodes[first: referenceNodes[index]] < 0 {
             nodes[first: referenceNodes[index]] = chosen
         }
@@ -755,9 +761,10 @@ public struct HelpdeskThreading: ThreadingStrategy {
         for index in messageNode.indices { messageNode[index] = remap[Int(messageNode[index])] }
     }
 
-    private mutating func record(sequence: Int32, node: Int32, slot: Int32, duplicate: Bool) {
+    private mutating func record(sequence: Int32, node: Int32, slot: Int32, duplicate: Bool, digest: UInt64) {
         messageNode.append(node)
         messageSlot.append(slot)
+        messageDigest.append(digest)
         if !duplicate {
             nodes[second: node] = sequence
             nodes[first: node] = slot

@@ -193,6 +193,20 @@ public enum ThreadingRules {
         return directoryAllows()
     }
 
+    /// Whether `message` may join `thread`: the owner check every rule applies (see above), with
+    /// `mayView` the directory's rule for a person and a thread.
+    public static func mayJoin(
+        _ message: SupportMessage, _ thread: IndexedThread, mayView: (Viewer, ConversationAccess) -> Bool
+    ) -> Bool {
+        mayJoin(
+            owner: thread.owner, party: message.party, inbound: message.direction == .inbound,
+            senderIsParty: message.person == nil || message.person == message.party,
+            directoryAllows: {
+                guard let viewer = message.person ?? message.party, let access = thread.access else { return false }
+                return mayView(.person(viewer), access)
+            })
+    }
+
     /// Whether a same-subject thread is close enough in time and the sender's party's.
     @inline(__always)
     static func subjectMatches(age: Double, ownerIsParty: Bool, configuration: ThreadingConfiguration) -> Bool {
