@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         // The embedded default store (SQLiteStorage only), on the system SQLite.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Live counters and timers (SupportDesk records through CoreMetrics; the host picks the backend).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // libxml2, for HTML e-mail bodies (its HTML parser) and XLIFF.
@@ -91,7 +93,10 @@ let package = Package(
         ),
         .target(
             name: "SupportDesk",
-            dependencies: ["CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage"],
+            dependencies: [
+                "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage",
+                .product(name: "Metrics", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
+            ],
             path: "Modules/SupportDesk",
             swiftSettings: strictSwift6
         ),
@@ -140,7 +145,7 @@ let package = Package(
             name: "SupportDeskTests",
             dependencies: [
                 "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer", "shop-desk",
-                "account-desk",
+                "account-desk", .product(name: "MetricsTestKit", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
             ],
             path: "Tests/SupportDeskTests"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "TestSupport"], path: "Tests/StorageTests"),

@@ -133,6 +133,9 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public var catalog: MessageCatalog?
     /// The chatbot: answers customers' messages to the bot, or hands them to a person.
     public var responder: (any Responder)?
+    /// Live counters and timers through swift-metrics, recorded after each act commits (nil:
+    /// none). A host bootstraps `MetricsSystem`; see ``DeskLiveMetrics``.
+    public var liveMetrics: DeskLiveMetrics? = DeskLiveMetrics()
 
     /// A desk over `store`. Reads nothing: every look-up happens in the transaction of the act
     /// that needs it. `deskMail` says which mail from `deskAddresses` is the desk's own
@@ -210,7 +213,8 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         let configuration = configuration
         let policy = policy
         let trust = deskMail
-        return try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber) { transaction in
+        let (outcomes, observed) = try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber) {
+            transaction in
             var outcomes: [StoredIntake] = []
             outcomes.reserveCapacity(ready.count)
             let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
@@ -230,12 +234,16 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
                     if let intake = outcome.intake {
                         try Self.keepPlacement(intake.message, assignment: intake.assignment, in: transaction)
                         try keeper.advance(intake.assignment.thread, message: intake.message, at: intake.message.sentAt)
+                        keeper.observed.message(intake.message)
                     }
                     outcomes.append(outcome)
                 }
             }
-            return outcomes
+            keeper.observed.held = outcomes.filter { if case .held = $0 { true } else { false } }.count
+            return (outcomes, keeper.observed)
         }
+        liveMetrics?.record(observed)
+        return outcomes
     }
 
     /// One message inside the transaction: resolve, decide, record.
@@ -322,10 +330,9 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     public func merge(_ merged: ThreadID, into: ThreadID, agent: AgentID, at date: Date = Date()) async throws(StorageError)
         -> [Int64]
     {
-        let policy = policy
-        return try await act { transaction in
+        try await observedAct { transaction, keeper in
             let events = try transaction.merge(merged, into: into, agent: agent, at: date)
-            try ServiceLevelKeeper(policy: policy, transaction: transaction).absorb(merged, into: into, at: date)
+            try keeper.absorb(merged, into: into, at: date)
             return events
         }
     }
@@ -333,10 +340,8 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     /// Undoes the merge of `merged`: its messages of then are back in it.
     @discardableResult
     public func undoMerge(_ merged: ThreadID, agent: AgentID, at date: Date = Date()) async throws(StorageError) -> [Int64] {
-        let policy = policy
-        return try await act { transaction in
+        try await observedAct { transaction, keeper in
             let events = try transaction.undoMerge(merged, agent: agent, at: date)
-            let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
             try keeper.advance(merged, message: nil, at: date)
             return events
         }
@@ -393,12 +398,11 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         priority: Conversation.TicketPriority? = nil, addTags: Set<String> = [], removeTags: Set<String> = [], agent: AgentID?,
         at date: Date = Date()
     ) async throws(StorageError) -> [Int64] {
-        let policy = policy
-        return try await act { transaction in
+        try await observedAct { transaction, keeper in
             let events = try transaction.update(
                 thread, status: status, assignee: assignee, team: team, priority: priority, addTags: addTags,
                 removeTags: removeTags, agent: agent, at: date)
-            try ServiceLevelKeeper(policy: policy, transaction: transaction).advance(thread, message: nil, at: date)
+            try keeper.advance(thread, message: nil, at: date)
             return events
         }
     }
@@ -427,5 +431,20 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
 
     func act<T: Sendable>(_ body: @escaping @Sendable (DeskTransaction) throws -> T) async throws(StorageError) -> T {
         try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber, body)
+    }
+
+    /// An act that advances SLA facts: its keeper's observations (first replies, breaches) go to
+    /// ``liveMetrics`` once the transaction has committed.
+    func observedAct<T: Sendable>(_ body: @escaping @Sendable (DeskTransaction, ServiceLevelKeeper) throws -> T)
+        async throws(StorageError) -> T
+    {
+        let policy = policy
+        let (result, observed) = try await act { transaction in
+            let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
+            let result = try body(transaction, keeper)
+            return (result, keeper.observed)
+        }
+        liveMetrics?.record(observed)
+        return result
     }
 }

@@ -121,8 +121,7 @@ extension Desk {
     /// event also looks when it touches a ticket). Returns how many were logged.
     @discardableResult
     public func escalate(at now: Date = Date()) async throws(StorageError) -> Int {
-        let policy = policy
-        return try await act { try ServiceLevelKeeper(policy: policy, transaction: $0).sweep(at: now) }
+        try await observedAct { _, keeper in try keeper.sweep(at: now) }
     }
 
     /// A ticket's SLA facts (nil for a ticket stored before the desk kept them).

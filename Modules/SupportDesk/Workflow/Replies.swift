@@ -136,10 +136,9 @@ extension Desk {
         let recipient = parent.direction == .inbound ? parent.author : nil
         let recipientName = person?.profile.displayName
         let stored = message
-        let policy = policy
         let account = directory.searchAccount(of: stored.party)
         do {
-            try await act { transaction in
+            try await observedAct { transaction, keeper in
                 let decision = ThreadingDecision(
                     assignment: ThreadAssignment(
                         thread: current.id, rule: .references,
@@ -152,7 +151,8 @@ extension Desk {
                     throw StorageError.refused("reply \(stored.id) is stored already")
                 }
                 try Self.keepPlacement(stored, assignment: recorded.assignment, in: transaction)
-                try ServiceLevelKeeper(policy: policy, transaction: transaction).advance(current.id, message: stored, at: date)
+                try keeper.advance(current.id, message: stored, at: date)
+                keeper.observed.message(stored)
             }
         } catch { throw .storage(error) }
 

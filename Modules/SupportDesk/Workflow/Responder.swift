@@ -101,13 +101,11 @@ extension Desk {
         let thread = intake.assignment.thread
         let history = try await store.messages(inThread: thread)
         let verdict = try await responder.respond(to: intake.message, history: history)
-        let policy = policy
         let at = intake.message.sentAt.addingTimeInterval(1)
         let question = intake.message
         let directory = directory
-        return try await act { transaction in
+        return try await observedAct { transaction, keeper in
             guard let current = try transaction.currentThread(thread) else { throw StorageError.notFound("thread \(thread)") }
-            let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
             switch verdict {
             case .answer(let text, _, _):
                 let answer = SupportMessage(
@@ -125,6 +123,7 @@ extension Desk {
                 }
                 try Self.keepPlacement(answer, assignment: placement.assignment, in: transaction)
                 try keeper.advance(current.id, message: answer, at: at)
+                keeper.observed.message(answer)
                 return BotTurn(message: question.id, thread: current.id, decision: verdict, answer: answer)
             case .handOff(let reason):
                 _ = try transaction.records.appendEvents([

@@ -96,6 +96,8 @@ final class ServiceLevelKeeper {
     let policy: CompiledSupportPolicy?
     let transaction: DeskTransaction
     private var evaluators: [String: SLAEvaluator] = [:]
+    /// The first replies and breaches of this transaction, for live metrics after it commits.
+    var observed = DeskObservations()
 
     init(policy: CompiledSupportPolicy?, transaction: DeskTransaction) {
         self.policy = policy
@@ -145,6 +147,7 @@ final class ServiceLevelKeeper {
                 // The bot's turns are not a person's reply; the desk's mail is, named agent or not.
                 if message.channel != .chatbot || message.agent != nil, level.firstAgentReplyAt == nil {
                     level.firstAgentReplyAt = message.sentAt
+                    observed.firstResponses.append((message.channel.intakeName, max(0, message.sentAt.timeIntervalSince(level.openedAt))))
                 }
             case .internalNote: break
             }
@@ -230,6 +233,7 @@ final class ServiceLevelKeeper {
         for escalation in evaluator.escalations(for: evaluation, since: level.evaluatedAt, now: now) {
             let key = "\(escalation.metric.rawValue)|\(escalation.ruleIndex)|\(escalation.dueAt.timeIntervalSince1970)"
             guard level.escalated.insert(key).inserted else { continue }
+            if escalation.kind == .breach { observed.breaches.append(escalation.metric.rawValue) }
             events.append(NewSupportEvent(
                 at: escalation.dueAt, thread: level.thread, party: level.owner,
                 kind: .slaEscalated(target: "\(escalation.metric.rawValue):\(escalation.notify)", breached: escalation.kind == .breach)))
