@@ -253,9 +253,7 @@ struct AccountIngestCommand: AsyncParsableCommand {
         var desk = try await accountDesk(
             store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket)
         desk.deskMail = history ? .history : .live
-        let summary = try await agentAct { () async throws(StorageError) in
-            try await ingestMailboxes(mailboxes, into: desk, batch: intake.batch)
-        }
+        let summary = try await ingestMailboxes(mailboxes, into: desk, batch: intake.batch)
         try await sqlite.close()
         complain(summary.line(store: store))
     }

@@ -28,7 +28,7 @@ public struct IngestSummary: Sendable {
 public func ingestMailboxes<Directory: DeskDirectory>(
     _ mailboxes: [[RawMail]], into desk: Desk<SQLiteSupportStore, Directory>, batch: Int,
     each: (StoredIntake) -> Void = { _ in }
-) async throws(StorageError) -> IngestSummary {
+) async throws -> IngestSummary {
     let total = mailboxes.reduce(0) { $0 + $1.count }
     var summary = IngestSummary()
     let started = Date()
@@ -37,7 +37,12 @@ public func ingestMailboxes<Directory: DeskDirectory>(
         var start = 0
         while start < raws.count {
             let end = min(start + max(1, batch), raws.count)
-            for outcome in try await desk.ingest(Array(raws[start..<end])) {
+            let outcomes: [StoredIntake]
+            do { outcomes = try await desk.ingest(Array(raws[start..<end])) } catch {
+                guard summary.stored > 0 else { throw error }
+                throw PartlyWritten(stored: summary.stored, error: error)
+            }
+            for outcome in outcomes {
                 each(outcome)
                 switch outcome {
                 case .stored: summary.stored += 1

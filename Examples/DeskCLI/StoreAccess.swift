@@ -41,9 +41,34 @@ public func agentAct<T>(_ act: () async throws(StorageError) -> T) async throws 
     }
 }
 
+/// The exit code of a store error: 66 for something that does not exist, 65 for an act the
+/// stored state refuses, 74 for a store that failed.
+public func exitCode(for error: StorageError) -> Int32 {
+    switch error {
+    case .notFound: 66
+    case .refused, .placementRefused, .invalidQuery: 65
+    default: 74
+    }
+}
+
+/// A command that failed after some of its transactions had committed (a batched ingest):
+/// what was written stays, and running it again finishes the work (ingest is idempotent).
+public struct PartlyWritten: Error, CustomStringConvertible {
+    /// Messages stored before the failure.
+    public var stored: Int
+    /// What failed.
+    public var error: StorageError
+
+    public var description: String {
+        "\(error) — \(stored) messages were stored before it; run the command again to finish (nothing is stored twice)"
+    }
+}
+
 /// Runs a desk tool's root command: parses the process's arguments (with `search`'s dashed
 /// query words read as a query, ``SearchCommand/rewritingDashQueries(_:)``), runs the command,
-/// and exits with its code (64 for a usage error, as ArgumentParser reports them).
+/// and exits with its code: 64 for a usage error (as ArgumentParser reports them), 74 for a
+/// store failure with nothing of the failed transaction written, 75 when earlier batches of the
+/// command were written (``PartlyWritten``).
 public func runDesk<Root: ParsableCommand>(_ root: Root.Type) async {
     do {
         var command = try root.parseAsRoot(SearchCommand.rewritingDashQueries(Array(CommandLine.arguments.dropFirst())))
@@ -52,6 +77,12 @@ public func runDesk<Root: ParsableCommand>(_ root: Root.Type) async {
         } else {
             try command.run()
         }
+    } catch let error as PartlyWritten {
+        complain("\(error)")
+        exit(75)
+    } catch let error as StorageError {
+        complain("\(error) (nothing of the failed change was written)")
+        exit(exitCode(for: error))
     } catch {
         root.exit(withError: error)
     }

@@ -35,9 +35,7 @@ struct IngestCommand: AsyncParsableCommand {
             store: sqlite, directory: SingleBuyerDeskDirectory(), deskAddresses: try mail.deskContactPoints(),
             configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket))
         desk.deskMail = history ? .history : .live
-        let summary = try await agentAct { () async throws(StorageError) in
-            try await ingestMailboxes(mailboxes, into: desk, batch: mail.batch)
-        }
+        let summary = try await ingestMailboxes(mailboxes, into: desk, batch: mail.batch)
         try await sqlite.close()
         complain(summary.line(store: store))
     }
