@@ -74,7 +74,8 @@ extension SQLiteSupportStore {
             try Self.removeIndexEntries(of: changes, db)
             _ = try Self.append(PersonalDataChange.erasureEvents(changes, at: Date()), db)
         }
-        do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
+        // The erased rows' old pages must leave the WAL too: wait out other checkpointers.
+        do { try await checkpointTruncate(waiting: options.busyTimeout) } catch {
             throw .backend("erasure committed, but the WAL checkpoint failed: \(error)")
         }
     }

@@ -470,9 +470,30 @@ public final class SQLiteSupportStore: SupportStore {
     }
 
     /// Checkpoints the WAL into the main file. The store stays usable.
+    ///
+    /// Best effort when another process is checkpointing at the same moment (SQLite answers a
+    /// second checkpointer `SQLITE_BUSY` at once, without its busy handler): it retries for a
+    /// second, then leaves the WAL to the next checkpoint — every committed change is in the WAL
+    /// already, so nothing is lost. Any other failure is thrown.
     public func close() async throws(StorageError) {
-        do { _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
+        do { try await checkpointTruncate(waiting: 1) } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return
+        } catch {
             throw .backend(String(describing: error))
+        }
+    }
+
+    /// A TRUNCATE checkpoint, retried while another connection holds the checkpoint lock (for
+    /// up to `seconds`); then the last `SQLITE_BUSY` is thrown.
+    func checkpointTruncate(waiting seconds: TimeInterval) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            do {
+                _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
         }
     }
 
