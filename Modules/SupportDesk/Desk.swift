@@ -292,16 +292,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         _ message: SupportMessage, _ thread: ThreadID, directory: Directory, in transaction: DeskTransaction
     ) throws -> Bool {
         guard let indexed = try transaction.thread(thread) else { return true }
-        var failure: StorageError?
-        let allowed = ThreadingRules.mayJoin(message, indexed) { viewer, access in
-            guard case .person(let person) = viewer else { return true }
-            do throws(StorageError) { return try directory.mayView(person, access, in: transaction) } catch {
-                if failure == nil { failure = error }
-                return false
-            }
-        }
-        if let failure { throw failure }
-        return allowed
+        return try withViewRule(directory, in: transaction) { ThreadingRules.mayJoin(message, indexed, mayView: $0) }
     }
 
     /// Threading's decision over the transaction's index, with the directory's rule for who
@@ -309,8 +300,18 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     static func decide(
         _ message: SupportMessage, directory: Directory, configuration: ThreadingConfiguration, in transaction: DeskTransaction
     ) throws -> ThreadingDecision {
+        try withViewRule(directory, in: transaction) { mayView in
+            try ThreadingRules.decide(message, reader: transaction, configuration: configuration, mayView: mayView)
+        }
+    }
+
+    /// Runs `body` with the directory's rule for who may see a thread, as the plain predicate
+    /// threading takes; the first error of the directory's look-ups is thrown after `body`.
+    private static func withViewRule<T>(
+        _ directory: Directory, in transaction: DeskTransaction, _ body: ((Viewer, ConversationAccess) -> Bool) throws -> T
+    ) throws -> T {
         var failure: StorageError?
-        let decision = try ThreadingRules.decide(message, reader: transaction, configuration: configuration) { viewer, access in
+        let result = try body { viewer, access in
             guard case .person(let person) = viewer else { return true }
             do throws(StorageError) { return try directory.mayView(person, access, in: transaction) } catch {
                 if failure == nil { failure = error }
@@ -318,7 +319,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
             }
         }
         if let failure { throw failure }
-        return decision
+        return result
     }
 
     // MARK: Agents' acts
