@@ -61,7 +61,7 @@ public struct PriorityCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        guard let value = Conversation.TicketPriority(rawValue: priority) else { throw ValidationError("unknown priority '\(priority)'") }
+        guard let value = TicketPriority(rawValue: priority) else { throw ValidationError("unknown priority '\(priority)'") }
         try await deskAct(options) { (desk, at) throws(StorageError) in
             let events = try await desk.update(ThreadID(thread), priority: value, agent: AgentID(agent), at: at)
             return ["thread": thread, "priority": value.rawValue, "events": events]

@@ -1,10 +1,5 @@
 import Foundation
 
-/// The channel a person prefers to be answered on.
-public enum PreferredChannel: String, Hashable, Sendable, Codable, CaseIterable {
-    case email, chat, phone, sms, social, webForm
-}
-
 /// A purpose a person can consent to (GDPR Art. 6(1)(a) / 7; CCPA opt-outs).
 public struct ConsentPurpose: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral {
     /// The purpose's name.
@@ -213,7 +208,7 @@ public struct PartyProfile: Hashable, Sendable, Codable {
     /// IANA time zone identifier (`"Europe/Stockholm"`), if known.
     public var timeZoneIdentifier: String?
     /// The channel they prefer to be answered on.
-    public var preferredChannel: PreferredChannel?
+    public var preferredChannel: ChannelKind?
     /// Segment or contract tier.
     public var tier: CustomerTier
     /// Consent decisions by purpose. A purpose that is absent was never asked: treat it as not granted.
@@ -229,7 +224,7 @@ public struct PartyProfile: Hashable, Sendable, Codable {
     /// A profile; everything but the name is optional.
     public init(
         displayName: String, contactPoints: [ContactPoint] = [], preferredLanguage: String? = nil,
-        timeZoneIdentifier: String? = nil, preferredChannel: PreferredChannel? = nil,
+        timeZoneIdentifier: String? = nil, preferredChannel: ChannelKind? = nil,
         tier: CustomerTier = .standard, consents: [ConsentPurpose: ConsentRecord] = [:],
         commerce: CommerceSummary = CommerceSummary(), register: AddressRegister? = nil, country: String? = nil
     ) {

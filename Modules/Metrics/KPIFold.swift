@@ -28,7 +28,7 @@ public struct ThreadRecord: Hashable, Sendable, Codable {
     /// The team it is queued for (name index; 0: none).
     public var team: UInt32 = 0
     /// Its priority.
-    public var priority: Conversation.TicketPriority = .normal
+    public var priority: TicketPriority = .normal
     /// Its status.
     public var status: ThreadStatus = .new
     /// When it was last solved (nil while open).

@@ -209,8 +209,8 @@ public struct KPIReport: Sendable {
         func judge(_ metric: SLAMetric, _ record: ThreadRecord, business: Double?, calendars: inout CalendarCache) {
             guard policy != nil else { return }
             let facts = factsOf(record.party)
-            let priority = Policy.TicketPriority(rawValue: record.priority.rawValue) ?? .normal
-            let channel = SupportChannel(intakeName: fold.channelName(of: record))
+            let priority = TicketPriority(rawValue: record.priority.rawValue) ?? .normal
+            let channel = ChannelKind(intakeName: fold.channelName(of: record))
             guard let evaluator = calendars.evaluator(account: facts.account, team: fold.name(record.team)),
                 let target = evaluator.target(metric, priority: priority, channel: channel, tier: CustomerTier(rawValue: facts.tier))
             else { return }
@@ -372,7 +372,7 @@ public struct KPIReport: Sendable {
     }
 }
 
-extension SupportChannel {
+extension ChannelKind {
     /// The policy's channel for an intake channel name (`web_form` → `webForm`, `bot` → `chatbot`).
     init(intakeName: String?) {
         switch intakeName {

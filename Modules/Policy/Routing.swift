@@ -8,14 +8,14 @@ public struct AgentSkills: Hashable, Sendable, Codable {
     /// BCP 47 language tags the agent writes well (`"sv"`, `"de-CH"`).
     public var languages: [String]
     /// Channels the agent works.
-    public var channels: [SupportChannel]
+    public var channels: [ChannelKind]
     /// Tiers the agent is trained for (VIP desk, enterprise contracts).
     public var tiers: [CustomerTier]
     /// Most threads the agent carries at once.
     public var maxOpenThreads: Int
 
     /// An agent's skills.
-    public init(id: AgentID, languages: [String], channels: [SupportChannel], tiers: [CustomerTier] = [], maxOpenThreads: Int = 10) {
+    public init(id: AgentID, languages: [String], channels: [ChannelKind], tiers: [CustomerTier] = [], maxOpenThreads: Int = 10) {
         self.id = id
         self.languages = languages
         self.channels = channels
@@ -79,14 +79,14 @@ public struct RoutingRequest: Hashable, Sendable {
     /// Detected or stated language (BCP 47), if known.
     public var language: String?
     /// Channel.
-    public var channel: SupportChannel
+    public var channel: ChannelKind
     /// Tier.
     public var tier: CustomerTier
     /// The B2B account team, if the thread belongs to an account.
     public var accountTeam: [AgentID]
 
     /// A request.
-    public init(language: String?, channel: SupportChannel, tier: CustomerTier = .standard, accountTeam: [AgentID] = []) {
+    public init(language: String?, channel: ChannelKind, tier: CustomerTier = .standard, accountTeam: [AgentID] = []) {
         self.language = language
         self.channel = channel
         self.tier = tier
@@ -216,13 +216,13 @@ extension RoutingPolicy {
 
 extension RoutingRequest {
     /// A request for a B2B account's thread: the account's team and contract tier.
-    public init(language: String?, channel: SupportChannel, account: Account) {
+    public init(language: String?, channel: ChannelKind, account: Account) {
         self.init(language: language ?? account.profile.preferredLanguage, channel: channel,
                   tier: account.profile.tier, accountTeam: account.accountTeam)
     }
 
     /// A request for a B2C customer's thread: their tier and preferred language when none was detected.
-    public init(language: String?, channel: SupportChannel, customer: Customer) {
+    public init(language: String?, channel: ChannelKind, customer: Customer) {
         self.init(language: language ?? customer.profile.preferredLanguage, channel: channel, tier: customer.profile.tier)
     }
 }

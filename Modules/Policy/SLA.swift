@@ -1,26 +1,6 @@
 import CustomerModel
 import Foundation
 
-/// How urgent a thread is.
-public enum TicketPriority: String, Hashable, Sendable, Codable, CaseIterable {
-    case low, normal, high, urgent
-}
-
-/// The channel a thread is on, as far as policy cares.
-public enum SupportChannel: String, Hashable, Sendable, Codable, CaseIterable {
-    case email, chat, phone, social, sms, webForm, chatbot
-}
-
-/// Where a thread stands, as far as SLA clocks care.
-public enum SLAThreadStatus: String, Hashable, Sendable, Codable {
-    /// Waiting on the support team: clocks run.
-    case open
-    /// Waiting on the customer: clocks pause until they reply.
-    case pendingCustomer
-    /// Resolved: the resolution clock stops.
-    case solved
-}
-
 /// A stretch during which the thread waited on the customer. `end == nil` means it still does.
 public struct PendingPeriod: Hashable, Sendable, Codable {
     /// When the thread went pending.
@@ -38,12 +18,12 @@ public struct PendingPeriod: Hashable, Sendable, Codable {
 /// What SLA evaluation needs to know about a thread. Policy owns this seam so that it need not
 /// import Conversation; a thread type conforms by mapping its own fields.
 public protocol SLAThread {
-    /// Open, pending the customer, or solved.
-    var slaStatus: SLAThreadStatus { get }
+    /// Where the thread stands: clocks pause while it is pending the customer and stop once it is solved or closed; new, open and on-hold threads run them.
+    var slaStatus: ThreadStatus { get }
     /// Priority.
     var slaPriority: TicketPriority { get }
     /// Channel the thread is on.
-    var slaChannel: SupportChannel { get }
+    var slaChannel: ChannelKind { get }
     /// Customer or contract tier.
     var slaTier: CustomerTier { get }
     /// When the customer first wrote.
@@ -62,12 +42,12 @@ public protocol SLAThread {
 
 /// A plain value conforming to ``SLAThread``: for tests, benchmarks and hosts without their own type.
 public struct SLAThreadSnapshot: SLAThread, Hashable, Sendable, Codable {
-    /// Open, pending the customer, or solved.
-    public var slaStatus: SLAThreadStatus
+    /// Where the thread stands: clocks pause while it is pending the customer and stop once it is solved or closed; new, open and on-hold threads run them.
+    public var slaStatus: ThreadStatus
     /// Priority.
     public var slaPriority: TicketPriority
     /// Channel.
-    public var slaChannel: SupportChannel
+    public var slaChannel: ChannelKind
     /// Tier.
     public var slaTier: CustomerTier
     /// When the customer first wrote.
@@ -85,7 +65,7 @@ public struct SLAThreadSnapshot: SLAThread, Hashable, Sendable, Codable {
 
     /// A snapshot; a new thread needs only the first five fields.
     public init(
-        status: SLAThreadStatus = .open, priority: TicketPriority = .normal, channel: SupportChannel = .email,
+        status: ThreadStatus = .open, priority: TicketPriority = .normal, channel: ChannelKind = .email,
         tier: CustomerTier = .standard, openedAt: Date, firstAgentReplyAt: Date? = nil,
         lastCustomerMessageAt: Date? = nil, lastAgentMessageAt: Date? = nil,
         pendingPeriods: [PendingPeriod] = [], resolvedAt: Date? = nil
@@ -121,7 +101,7 @@ public struct SLATarget: Hashable, Sendable, Codable {
     /// Priority this row applies to, or any.
     public var priority: TicketPriority?
     /// Channel, or any.
-    public var channel: SupportChannel?
+    public var channel: ChannelKind?
     /// Tier, or any.
     public var tier: CustomerTier?
     /// First reply target.
@@ -135,7 +115,7 @@ public struct SLATarget: Hashable, Sendable, Codable {
 
     /// A target row.
     public init(
-        priority: TicketPriority? = nil, channel: SupportChannel? = nil, tier: CustomerTier? = nil,
+        priority: TicketPriority? = nil, channel: ChannelKind? = nil, tier: CustomerTier? = nil,
         firstReply: PolicyDuration? = nil, nextReply: PolicyDuration? = nil,
         periodicUpdate: PolicyDuration? = nil, resolution: PolicyDuration? = nil
     ) {
@@ -380,11 +360,11 @@ public struct SLAEvaluator: Sendable {
         // The last slot is for tiers no row names.
         let slots = tiers.count + 1
         var table: [ResolvedTargets] = []
-        table.reserveCapacity(slots * TicketPriority.allCases.count * SupportChannel.allCases.count)
+        table.reserveCapacity(slots * TicketPriority.allCases.count * ChannelKind.allCases.count)
         for slot in 0..<slots {
             let tier: CustomerTier? = slot < tiers.count ? tiers[slot] : nil
             for priority in TicketPriority.allCases {
-                for channel in SupportChannel.allCases {
+                for channel in ChannelKind.allCases {
                     var resolved = ResolvedTargets()
                     for metric in SLAMetric.allCases {
                         var best: (specificity: Int, seconds: Double)? = nil
@@ -408,15 +388,15 @@ public struct SLAEvaluator: Sendable {
     }
 
     /// The target for a metric, or `nil` when no row sets one.
-    public func target(_ metric: SLAMetric, priority: TicketPriority, channel: SupportChannel, tier: CustomerTier) -> TimeInterval? {
+    public func target(_ metric: SLAMetric, priority: TicketPriority, channel: ChannelKind, tier: CustomerTier) -> TimeInterval? {
         let t = targets(priority: priority, channel: channel, tier: tier)[metric]
         return t < 0 ? nil : t
     }
 
-    private func targets(priority: TicketPriority, channel: SupportChannel, tier: CustomerTier) -> ResolvedTargets {
+    private func targets(priority: TicketPriority, channel: ChannelKind, tier: CustomerTier) -> ResolvedTargets {
         let slot = tierIndex[tier] ?? tierIndex.count
         let p = priorityIndex(priority), c = channelIndex(channel)
-        return table[(slot * TicketPriority.allCases.count + p) * SupportChannel.allCases.count + c]
+        return table[(slot * TicketPriority.allCases.count + p) * ChannelKind.allCases.count + c]
     }
 
     @inline(__always) private func priorityIndex(_ p: TicketPriority) -> Int {
@@ -428,7 +408,7 @@ public struct SLAEvaluator: Sendable {
         }
     }
 
-    @inline(__always) private func channelIndex(_ c: SupportChannel) -> Int {
+    @inline(__always) private func channelIndex(_ c: ChannelKind) -> Int {
         switch c {
         case .email: 0
         case .chat: 1
@@ -450,7 +430,7 @@ public struct SLAEvaluator: Sendable {
             result.firstReply = clock(.firstReply, target: t.seconds.0, start: thread.openedAt,
                                       stop: thread.firstAgentReplyAt, pauses: pauses, paused: paused, now: now)
         }
-        let solved = thread.slaStatus == .solved
+        let solved = (thread.slaStatus == .solved || thread.slaStatus == .closed)
         if t.seconds.1 >= 0, !solved, thread.firstAgentReplyAt != nil, let customer = thread.lastCustomerMessageAt,
            customer > (thread.lastAgentMessageAt ?? .distantPast) {
             result.nextReply = clock(.nextReply, target: t.seconds.1, start: customer, stop: nil,

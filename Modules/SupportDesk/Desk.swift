@@ -396,7 +396,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     @discardableResult
     public func update(
         _ thread: ThreadID, status: ThreadStatus? = nil, assignee: AgentID?? = nil, team: String?? = nil,
-        priority: Conversation.TicketPriority? = nil, addTags: Set<String> = [], removeTags: Set<String> = [], agent: AgentID?,
+        priority: TicketPriority? = nil, addTags: Set<String> = [], removeTags: Set<String> = [], agent: AgentID?,
         at date: Date = Date()
     ) async throws(StorageError) -> [Int64] {
         try await observedAct { transaction, keeper in

@@ -60,7 +60,7 @@ public struct SingleBuyerDeskDirectory: DeskDirectory {
             let primary = try transaction.primaryParty(of: existing.id)
             return DeskParty(person: primary, party: primary)
         }
-        let channel: PreferredChannel? = point.kind == .email ? .email : nil
+        let channel: ChannelKind? = point.kind == .email ? .email : nil
         let customer = Customer(
             id: id, profile: PartyProfile(displayName: name ?? point.value, contactPoints: [point], preferredChannel: channel))
         return DeskParty(person: id, party: id, created: .customer(customer))

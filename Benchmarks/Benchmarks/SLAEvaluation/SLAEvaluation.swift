@@ -47,7 +47,7 @@ private func makeThreads(_ count: Int) -> [SLAThreadSnapshot] {
         let opened = now.addingTimeInterval(-Double(Int.random(in: 60...(20 * 86_400), using: &rng)))
         var thread = SLAThreadSnapshot(
             priority: TicketPriority.allCases[Int.random(in: 0..<4, using: &rng)],
-            channel: SupportChannel.allCases[Int.random(in: 0..<SupportChannel.allCases.count, using: &rng)],
+            channel: ChannelKind.allCases[Int.random(in: 0..<ChannelKind.allCases.count, using: &rng)],
             tier: tiers[Int.random(in: 0..<tiers.count, using: &rng)], openedAt: opened)
         if Bool.random(using: &rng) {
             let reply = opened.addingTimeInterval(Double(Int.random(in: 60...now.timeIntervalSince(opened).asInt, using: &rng)))

@@ -38,6 +38,21 @@ public enum Channel: Hashable, Sendable, Codable {
 }
 
 extension Channel {
+    /// The channel's kind, without the platform or the call record.
+    public var kind: ChannelKind {
+        switch self {
+        case .email: .email
+        case .chat: .chat
+        case .phone: .phone
+        case .social: .social
+        case .sms: .sms
+        case .webForm: .webForm
+        case .chatbot: .chatbot
+        }
+    }
+}
+
+extension Channel {
     /// The channel's name in the channel-event format (docs/formats.md): `email`, `chat`,
     /// `phone`, `sms`, `social`, `web_form`, `bot`.
     public var intakeName: String {

@@ -1,57 +1,6 @@
 import CustomerModel
 import Foundation
 
-/// Where a ticket stands.
-///
-/// The lifecycle: new → open → pending customer / on hold → solved → closed.
-/// A solved ticket reopens when the customer writes again; a closed ticket is
-/// final (a new message starts a follow-up thread that links back to it).
-public enum ThreadStatus: String, Hashable, Sendable, Codable, CaseIterable {
-    /// Arrived, nobody has looked at it yet.
-    case new
-    /// An agent works on it.
-    case open
-    /// Waiting for the customer to answer (SLA clocks pause).
-    case pendingCustomer = "pending_customer"
-    /// Waiting on a third party (carrier, warehouse, finance).
-    case onHold = "on_hold"
-    /// The agent considers it answered; the customer can still reopen it.
-    case solved
-    /// Archived; no further changes.
-    case closed
-
-    /// Whether a ticket in this status may move to `next`.
-    public func canMove(to next: ThreadStatus) -> Bool {
-        switch (self, next) {
-        case (.closed, _): false
-        case (_, .new): false
-        case (let a, let b) where a == b: false
-        case (.new, _), (.open, _), (.pendingCustomer, _), (.onHold, _): true
-        case (.solved, .open), (.solved, .closed): true
-        case (.solved, _): false
-        }
-    }
-
-    /// Whether the ticket still needs the desk (new, open, pending, on hold).
-    public var isActive: Bool { self != .solved && self != .closed }
-}
-
-/// How urgent a ticket is.
-public enum TicketPriority: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
-    case low, normal, high, urgent
-
-    private var rank: Int {
-        switch self {
-        case .low: 0
-        case .normal: 1
-        case .high: 2
-        case .urgent: 3
-        }
-    }
-
-    public static func < (lhs: TicketPriority, rhs: TicketPriority) -> Bool { lhs.rank < rhs.rank }
-}
-
 /// A conversation with a customer: one ticket, on any mix of channels.
 public struct SupportThread: Hashable, Sendable, Codable, Identifiable {
     /// The ticket number.

@@ -19,7 +19,7 @@ public struct DeskAgent: Hashable, Sendable, Codable {
     /// BCP 47 tags the agent writes.
     public var languages: [String]
     /// Channels the agent works (the policy's names: email, chat, phone, social, sms, webForm, chatbot).
-    public var channels: [SupportChannel]
+    public var channels: [ChannelKind]
     /// Customer or contract tiers the agent is trained for.
     public var tiers: [CustomerTier]
     /// Most open threads the agent carries.
@@ -30,7 +30,7 @@ public struct DeskAgent: Hashable, Sendable, Codable {
     /// An agent; by default a plain `agent` who works every channel.
     public init(
         id: AgentID, name: String, role: String = "agent", team: String? = nil, languages: [String] = [],
-        channels: [SupportChannel] = SupportChannel.allCases, tiers: [CustomerTier] = [], maxOpenThreads: Int = 10,
+        channels: [ChannelKind] = ChannelKind.allCases, tiers: [CustomerTier] = [], maxOpenThreads: Int = 10,
         available: Bool = true
     ) {
         self.id = id
@@ -59,7 +59,7 @@ public struct DeskAgent: Hashable, Sendable, Codable {
             role: try c.decodeIfPresent(String.self, forKey: .role) ?? "agent",
             team: try c.decodeIfPresent(String.self, forKey: .team),
             languages: try c.decodeIfPresent([String].self, forKey: .languages) ?? [],
-            channels: try c.decodeIfPresent([SupportChannel].self, forKey: .channels) ?? SupportChannel.allCases,
+            channels: try c.decodeIfPresent([ChannelKind].self, forKey: .channels) ?? ChannelKind.allCases,
             tiers: try c.decodeIfPresent([CustomerTier].self, forKey: .tiers) ?? [],
             maxOpenThreads: try c.decodeIfPresent(Int.self, forKey: .maxOpenThreads) ?? 10,
             available: try c.decodeIfPresent(Bool.self, forKey: .available) ?? true)

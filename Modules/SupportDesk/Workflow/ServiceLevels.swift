@@ -16,9 +16,9 @@ public struct ThreadServiceLevel: Hashable, Sendable, Codable, SLAThread {
     /// The ticket's status, as of the last event.
     public var status: ThreadStatus
     /// The ticket's priority.
-    public var priority: Conversation.TicketPriority
+    public var priority: TicketPriority
     /// The channel the conversation started on.
-    public var channel: SupportChannel
+    public var channel: ChannelKind
     /// The customer's tier, or the B2B account's contract tier.
     public var tier: CustomerTier
     /// The B2B account (its calendar comes first), nil for B2C.
@@ -49,30 +49,13 @@ public struct ThreadServiceLevel: Hashable, Sendable, Codable, SLAThread {
 
     // MARK: SLAThread
 
-    public var slaStatus: SLAThreadStatus {
-        switch status {
-        case .pendingCustomer: .pendingCustomer
-        case .solved, .closed: .solved
-        case .new, .open, .onHold: .open
-        }
-    }
-
-    public var slaPriority: Policy.TicketPriority { Policy.TicketPriority(rawValue: priority.rawValue) ?? .normal }
-    public var slaChannel: SupportChannel { channel }
+    public var slaStatus: ThreadStatus { status }
+    public var slaPriority: TicketPriority { priority }
+    public var slaChannel: ChannelKind { channel }
     public var slaTier: CustomerTier { tier }
 
-    /// The policy's channel for a message channel.
-    public static func channel(_ channel: Channel) -> SupportChannel {
-        switch channel {
-        case .email: .email
-        case .chat: .chat
-        case .phone: .phone
-        case .social: .social
-        case .sms: .sms
-        case .webForm: .webForm
-        case .chatbot: .chatbot
-        }
-    }
+    /// The kind of a message's channel (what SLA targets and routing name).
+    public static func channel(_ channel: Channel) -> ChannelKind { channel.kind }
 }
 
 /// Where one open ticket stands in the SLA queue at an instant.
