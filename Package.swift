@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Live counters and timers (SupportDesk records through CoreMetrics; the host picks the backend).
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // Logging through the host's handler (SupportDesk, SQLiteStorage take a Logger; no bootstrap in libraries).
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libxml2, for HTML e-mail bodies (its HTML parser) and XLIFF.
@@ -80,7 +82,7 @@ let package = Package(
         .target(name: "StorageConformance", dependencies: ["Storage"], path: "Modules/StorageConformance", swiftSettings: strictSwift6),
         .target(
             name: "SQLiteStorage",
-            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             path: "Modules/SQLiteStorage",
             swiftSettings: strictSwift6
         ),
@@ -96,6 +98,7 @@ let package = Package(
             dependencies: [
                 "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage",
                 .product(name: "Metrics", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Modules/SupportDesk",
             swiftSettings: strictSwift6
@@ -106,6 +109,7 @@ let package = Package(
             dependencies: [
                 "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "SupportDesk", "Storage", "SQLiteStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Examples/DeskCLI",
             swiftSettings: strictSwift6
@@ -144,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "SupportDeskTests",
             dependencies: [
-                "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer", "shop-desk",
+                "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer", "shop-desk", "DeskCLI",
+                .product(name: "Logging", package: "swift-log"),
                 "account-desk", .product(name: "MetricsTestKit", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
             ],
             path: "Tests/SupportDeskTests"),

@@ -104,7 +104,7 @@ func accountDesk<Store: SupportStore>(
     let desk = Desk(
         store: store, directory: AccountDeskDirectory(accountDomains: domains),
         deskAddresses: Set(try deskAddresses.map { try ContactPoint.email($0) }),
-        configuration: ThreadingConfiguration(firstTicketNumber: firstTicket))
+        configuration: ThreadingConfiguration(firstTicketNumber: firstTicket), logger: cliLogger)
     var missing: [StoredParty] = []
     for party in parties where try await store.party(party.id) == nil { missing.append(party) }
     try await desk.save(missing)
@@ -189,6 +189,9 @@ struct AccountThreadCommand: AsyncParsableCommand {
         var desk = plain
         desk.deskMail = .history
         var threads: [ThreadID] = []
+        var seen: Set<ThreadID> = []
+        let progress = ProgressLine("thread", unit: "messages", total: mailboxes.reduce(0) { $0 + $1.count })
+        var done = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for raws in mailboxes {
@@ -205,11 +208,11 @@ struct AccountThreadCommand: AsyncParsableCommand {
                         complain("held \(held.messageID): \(held.reason)")
                         continue
                     case .duplicate(let id, let thread):
-                        if !threads.contains(thread) { threads.append(thread) }
+                        if seen.insert(thread).inserted { threads.append(thread) }
                         line = ["message_id": id.rawValue, "thread": String(thread.rawValue), "rule": "known_message_id",
                             "evidence": ThreadingEvidence.duplicate(messageID: id.rawValue).description]
                     case .stored(let intake):
-                        if !threads.contains(intake.assignment.thread) { threads.append(intake.assignment.thread) }
+                        if seen.insert(intake.assignment.thread).inserted { threads.append(intake.assignment.thread) }
                         line = [
                             "message_id": intake.message.id.rawValue, "thread": String(intake.assignment.thread.rawValue),
                             "account": intake.message.party?.rawValue ?? "", "person": intake.message.person?.rawValue ?? "",
@@ -220,9 +223,12 @@ struct AccountThreadCommand: AsyncParsableCommand {
                     }
                     print(String(decoding: try encoder.encode(line), as: UTF8.self))
                 }
+                done += end - start
+                progress.update(done)
                 start = end
             }
         }
+        progress.finish()
         print()
         for thread in threads {
             guard let stored = try await desk.currentThread(thread), stored.id == thread else { continue }
@@ -285,7 +291,7 @@ struct StakeholderMoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let sqlite = try openStore(store, create: false)
-        let desk = Desk(store: sqlite, directory: AccountDeskDirectory())
+        let desk = Desk(store: sqlite, directory: AccountDeskDirectory(), logger: cliLogger)
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.moveStakeholder(PartyID(stakeholder), to: PartyID(to), agent: AgentID(agent))
         }

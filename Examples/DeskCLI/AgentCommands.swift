@@ -19,7 +19,7 @@ public struct AgentOptions: ParsableArguments {
     /// The desk over the store. The agents' acts on tickets and identities ask no directory
     /// rule, so one configuration serves both example desks.
     func desk() throws -> Desk<SQLiteSupportStore, SingleBuyerDeskDirectory> {
-        Desk(store: try openStore(store, create: false), directory: SingleBuyerDeskDirectory())
+        Desk(store: try openStore(store, create: false), directory: SingleBuyerDeskDirectory(), logger: cliLogger)
     }
 }
 

@@ -86,7 +86,7 @@ public struct DeskOptions: ParsableArguments {
                 throw ExitCode(65)
             }
         }
-        let bare = Desk(store: sqlite, directory: AnyDeskDirectory(SingleBuyerDeskDirectory()))
+        let bare = Desk(store: sqlite, directory: AnyDeskDirectory(SingleBuyerDeskDirectory()), logger: cliLogger)
         if given.policy != nil || given.agents != nil || given.catalog != nil {
             try await agentAct { () async throws(StorageError) in try await bare.storeConfiguration(given) }
         }
@@ -95,7 +95,7 @@ public struct DeskOptions: ParsableArguments {
         case .shop: SingleBuyerDeskDirectory()
         case .account: AccountDeskDirectory(accountDomains: stored.accountDomains ?? [:])
         }
-        var desk = Desk(store: sqlite, directory: AnyDeskDirectory(directory), deskAddresses: [try senderAddress()])
+        var desk = Desk(store: sqlite, directory: AnyDeskDirectory(directory), deskAddresses: [try senderAddress()], logger: cliLogger)
         // An example desk runs under the bundled policy and catalog until it is given its own.
         let bundledPolicy = given.policy == nil && stored.policy == nil
             ? Self.bundled("Examples/policies/shop.yaml").flatMap { try? SupportPolicyDocument.load(contentsOf: $0) } : nil

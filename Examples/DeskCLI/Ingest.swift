@@ -22,7 +22,8 @@ public struct IngestSummary: Sendable {
     }
 }
 
-/// Ingests mailboxes through a desk, `batch` messages per transaction, with progress on stderr.
+/// Ingests mailboxes through a desk, `batch` messages per transaction, with progress on stderr
+/// (``ProgressLine``: a redrawn bar on a terminal, a line every 5 s otherwise).
 /// Each transaction indexes its messages into a new search segment before it commits, so an
 /// ingest of one mail costs nothing in proportion to the store's history.
 public func ingestMailboxes<Directory: DeskDirectory>(
@@ -31,7 +32,8 @@ public func ingestMailboxes<Directory: DeskDirectory>(
 ) async throws -> IngestSummary {
     let total = mailboxes.reduce(0) { $0 + $1.count }
     var summary = IngestSummary()
-    let started = Date()
+    let progress = ProgressLine("ingest", unit: "messages", total: total)
+    defer { progress.finish() }
     var done = 0
     for raws in mailboxes {
         var start = 0
@@ -55,11 +57,8 @@ public func ingestMailboxes<Directory: DeskDirectory>(
                     complain("held \(held.messageID): \(held.reason)")
                 }
             }
-            if (done + end - start) / 10_000 != done / 10_000 {
-                let rate = Double(done + end - start) / max(Date().timeIntervalSince(started), 0.001)
-                complain("\(done + end - start) of \(total) messages (\(Int(rate))/s)")
-            }
             done += end - start
+            progress.update(done)
             start = end
         }
     }

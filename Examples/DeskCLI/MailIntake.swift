@@ -47,8 +47,18 @@ public struct MailIntakeOptions: ParsableArguments {
 
     /// Every path's messages. All paths are checked first: any that cannot be read are named and
     /// the command exits 66 before reading or printing anything. Maildir entries that are not
-    /// messages are skipped, each named on stderr.
+    /// messages are skipped, each named on stderr. Without `--desk-address`, mail where one sender
+    /// writes to many different people draws a warning naming that sender
+    /// (``DeskAddressCheck``): threading it as a customer would merge unrelated tickets.
     public func mailboxes() throws -> [[RawMail]] {
+        let read = try readMailboxes()
+        if deskAddresses.isEmpty, let suspect = DeskAddressCheck.likelyDeskAddress(in: read.joined()) {
+            complain("warning: \(suspect)")
+        }
+        return read
+    }
+
+    private func readMailboxes() throws -> [[RawMail]] {
         var bad = false
         for path in paths {
             do { try MailboxReader.check(path) } catch {

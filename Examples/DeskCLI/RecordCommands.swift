@@ -70,7 +70,7 @@ public struct HeldCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let sqlite = try openStore(store, create: false)
-        let held = try await Desk(store: sqlite, directory: SingleBuyerDeskDirectory()).heldMail()
+        let held = try await Desk(store: sqlite, directory: SingleBuyerDeskDirectory(), logger: cliLogger).heldMail()
         try await sqlite.close()
         var output = JSONLines()
         for mail in held {

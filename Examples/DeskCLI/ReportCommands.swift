@@ -100,7 +100,11 @@ public struct ReportCommand: AsyncParsableCommand {
             return value
         }
         let desk = try await options.open()
-        let fold = try await agentAct { () async throws(StorageError) in try await StoreFeed.current(desk.store) }
+        let progress = ProgressLine("report", unit: "events folded")
+        let fold = try await agentAct { () async throws(StorageError) in
+            try await StoreFeed.current(desk.store) { progress.update($0) }
+        }
+        progress.finish()
         let parties = try await agentAct { () async throws(StorageError) in try await StoreFeed.partyFacts(desk.store) }
         try await desk.store.close()
         let zoneName = zone ?? desk.policy.flatMap { policy in

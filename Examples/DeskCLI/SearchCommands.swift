@@ -122,7 +122,7 @@ public struct SearchCommand: AsyncParsableCommand {
         // case, with the records merged into them.
         var parties: [PartyID?] = [nil]
         if let party {
-            guard let person = try await Desk(store: sqlite, directory: SingleBuyerDeskDirectory()).resolvePerson(party) else {
+            guard let person = try await Desk(store: sqlite, directory: SingleBuyerDeskDirectory(), logger: cliLogger).resolvePerson(party) else {
                 try await sqlite.close()
                 complain("no such customer: \(party)")
                 throw ExitCode(67)

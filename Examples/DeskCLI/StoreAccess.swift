@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SQLiteStorage
 import Storage
 
@@ -18,7 +19,7 @@ public func openStore(_ path: String, create: Bool) throws -> SQLiteSupportStore
         complain("no store at \(path) (run \(toolName) ingest first)")
         throw ExitCode(66)
     }
-    do { return try SQLiteSupportStore(path: path) } catch {
+    do { return try SQLiteSupportStore(path: path, options: SQLiteSupportStore.Options(logger: cliLogger)) } catch {
         complain("cannot open store \(path): \(error)")
         throw ExitCode(74)
     }
@@ -70,8 +71,17 @@ public struct PartlyWritten: Error, CustomStringConvertible {
 /// store failure with nothing of the failed transaction written, 75 when earlier batches of the
 /// command were written (``PartlyWritten``).
 public func runDesk<Root: ParsableCommand>(_ root: Root.Type) async {
+    let arguments: [String]
     do {
-        var command = try root.parseAsRoot(SearchCommand.rewritingDashQueries(Array(CommandLine.arguments.dropFirst())))
+        let (rest, level) = try LogLevelOption.extract(Array(CommandLine.arguments.dropFirst()))
+        LogLevelOption.bootstrap(level)
+        arguments = rest
+    } catch {
+        complain("\(error)")
+        exit(64)
+    }
+    do {
+        var command = try root.parseAsRoot(SearchCommand.rewritingDashQueries(arguments))
         if var asyncCommand = command as? any AsyncParsableCommand {
             try await asyncCommand.run()
         } else {

@@ -39,7 +39,7 @@ struct PrivacyOptions: ParsableArguments {
             }
         }
         let sqlite = try openStore(store, create: false)
-        let desk = Desk(store: sqlite, directory: SingleBuyerDeskDirectory())
+        let desk = Desk(store: sqlite, directory: SingleBuyerDeskDirectory(), logger: cliLogger)
         guard let person = try await desk.resolvePerson(party, defaultRegion: region) else {
             try await sqlite.close()
             complain("no such customer: \(party) (no party id, e-mail address or phone number matches; nothing changed)")

@@ -33,7 +33,7 @@ struct IngestCommand: AsyncParsableCommand {
         let sqlite = try openStore(store, create: true)
         var desk = Desk(
             store: sqlite, directory: SingleBuyerDeskDirectory(), deskAddresses: try mail.deskContactPoints(),
-            configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket))
+            configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket), logger: cliLogger)
         desk.deskMail = history ? .history : .live
         let summary = try await ingestMailboxes(mailboxes, into: desk, batch: mail.batch)
         try await sqlite.close()

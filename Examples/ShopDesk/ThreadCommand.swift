@@ -27,14 +27,14 @@ struct ThreadCommand: AsyncParsableCommand {
         // A mailbox analysis trusts the From header of the desk's sent mail (`.history`).
         var desk = Desk(
             store: InMemorySupportStore(), directory: SingleBuyerDeskDirectory(), deskAddresses: try mail.deskContactPoints(),
-            configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket))
+            configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket), logger: cliLogger)
         desk.deskMail = .history
         let mailboxes = try mail.mailboxes()
         let batch = min(mail.batch, 500)
         var output = JSONLines()
         var processed = 0
         var rejected = 0
-        let started = Date()
+        let progress = ProgressLine("thread", unit: "messages", total: mailboxes.reduce(0) { $0 + $1.count })
         for raws in mailboxes {
             var start = 0
             while start < raws.count {
@@ -56,15 +56,13 @@ struct ThreadCommand: AsyncParsableCommand {
                             assignment: intake.assignment, explain: explain))
                     }
                     processed += 1
-                    if processed % 50_000 == 0 {
-                        let rate = Double(processed) / max(Date().timeIntervalSince(started), 0.001)
-                        complain("\(processed) messages (\(Int(rate))/s)")
-                    }
+                    progress.update(processed)
                 }
                 start = end
             }
         }
         output.flush()
+        progress.finish()
         if processed >= 50_000 || rejected > 0 { complain("\(processed) messages threaded, \(rejected) skipped") }
     }
 

@@ -70,12 +70,15 @@ public enum StoreFeed {
     /// The workflow record a fold state is saved under.
     public static let recordKind = "metrics"
 
-    /// Folds every event after `fold.cursor`, reading `page` events at a time.
+    /// Folds every event after `fold.cursor`, reading `page` events at a time; `progress` hears
+    /// the number of events folded so far after each page (for a progress line).
     ///
     /// - Throws: ``StorageError``.
     public static func fold(
-        _ store: some SupportStore, into fold: inout KPIFold, analyzer: ComplaintAnalyzer = ComplaintAnalyzer(), page: Int = 10_000
+        _ store: some SupportStore, into fold: inout KPIFold, analyzer: ComplaintAnalyzer = ComplaintAnalyzer(), page: Int = 10_000,
+        progress: (Int) -> Void = { _ in }
     ) async throws(StorageError) {
+        var folded = 0
         while true {
             let events = try await store.events(after: fold.cursor, limit: page)
             guard !events.isEmpty else { return }
@@ -89,23 +92,26 @@ public enum StoreFeed {
                 items.append(MetricsEvent(event, message: facts))
             }
             fold.fold(items)
+            folded += items.count
+            progress(folded)
         }
     }
 
-    /// The fold saved in the store (empty when none), brought up to date with the log and saved again.
+    /// The fold saved in the store (empty when none), brought up to date with the log and saved
+    /// again; `progress` hears the number of new events folded so far.
     ///
     /// - Throws: ``StorageError``. A saved state that does not decode (written by another version)
     ///   is dropped and the log folded again.
-    public static func current(_ store: some SupportStore, analyzer: ComplaintAnalyzer = ComplaintAnalyzer()) async throws(StorageError)
-        -> KPIFold
-    {
+    public static func current(
+        _ store: some SupportStore, analyzer: ComplaintAnalyzer = ComplaintAnalyzer(), progress: (Int) -> Void = { _ in }
+    ) async throws(StorageError) -> KPIFold {
         // The saved fold is a cache of the log: one this code cannot read (an older shape) is
         // folded again from the first event.
         var fold = try await store.deskTransaction(firstTicketNumber: 1) { transaction in
             try? transaction.workflowRecord(kind: recordKind, key: "fold")?.decoded(as: KPIFold.self)
         } ?? KPIFold()
         let before = fold.cursor
-        try await Self.fold(store, into: &fold, analyzer: analyzer)
+        try await Self.fold(store, into: &fold, analyzer: analyzer, progress: progress)
         if fold.cursor != before {
             let saved = fold
             try await store.deskTransaction(firstTicketNumber: 1) { transaction in

@@ -3,6 +3,7 @@ import CustomerModel
 import Foundation
 import GRDB
 import Localization
+import Logging
 import Storage
 import Synchronization
 
@@ -38,12 +39,20 @@ public final class SQLiteSupportStore: SupportStore {
         public var busyTimeout: TimeInterval
         /// The most bytes of decoded posting lists a store keeps between queries.
         public var searchCacheBytes: Int
+        /// Where the store reports: a failed write at `error` (the operation and SQLite's
+        /// reason, never a message's text), checkpoint retries and opening at `debug`. Silent by
+        /// default; a host passes its own logger (the library never bootstraps `LoggingSystem`).
+        public var logger: Logger
 
-        /// Defaults: writers wait up to 60 s; 64 MB of decoded posting lists.
-        public init(analyzers: AnalyzerRegistry = .standard, busyTimeout: TimeInterval = 60, searchCacheBytes: Int = 64 << 20) {
+        /// Defaults: writers wait up to 60 s; 64 MB of decoded posting lists; no logging.
+        public init(
+            analyzers: AnalyzerRegistry = .standard, busyTimeout: TimeInterval = 60, searchCacheBytes: Int = 64 << 20,
+            logger: Logger = Logger(label: "supportkit.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) {
             self.analyzers = analyzers
             self.busyTimeout = busyTimeout
             self.searchCacheBytes = searchCacheBytes
+            self.logger = logger
         }
     }
 
@@ -85,8 +94,14 @@ public final class SQLiteSupportStore: SupportStore {
         }
         state = Mutex(SearchState())
         postingCache = DecodedPostingsCache(capacityBytes: options.searchCacheBytes)
-        pool = try Self.openPool(path: path, configuration: configuration)
-        try Self.indexUnindexedRows(pool, analyzers: options.analyzers)
+        do {
+            pool = try Self.openPool(path: path, configuration: configuration)
+            try Self.indexUnindexedRows(pool, analyzers: options.analyzers)
+        } catch {
+            options.logger.error("store did not open", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw error
+        }
+        options.logger.debug("store opened", metadata: ["path": "\(path)"])
     }
 
     /// Indexes rows a migration left unindexed (a v2 store's rows above its old watermark).
@@ -492,6 +507,7 @@ public final class SQLiteSupportStore: SupportStore {
                 _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 return
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                options.logger.debug("checkpoint busy: another connection checkpoints; retrying", metadata: ["path": "\(path)"])
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
         }
@@ -693,14 +709,17 @@ public final class SQLiteSupportStore: SupportStore {
             // (the next use reloads what the file holds), and the decoded rows with it.
             state.withLock { $0 = SearchState() }
             rowCache.withLock { $0 = (nil, DeskRowCache()) }
-            if let error = error as? StorageError { throw error }
-            throw .backend(String(describing: error))
+            let failure = error as? StorageError ?? .backend(String(describing: error))
+            options.logger.error("write rolled back", metadata: ["path": "\(path)", "error": "\(failure)"])
+            throw failure
         }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do { return try await pool.write(body) } catch let error as StorageError { throw error } catch {
-            throw .backend(String(describing: error))
+        do { return try await pool.write(body) } catch {
+            let failure = error as? StorageError ?? .backend(String(describing: error))
+            options.logger.error("write rolled back", metadata: ["path": "\(path)", "error": "\(failure)"])
+            throw failure
         }
     }
 }

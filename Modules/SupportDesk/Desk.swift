@@ -2,6 +2,7 @@ import Conversation
 import CustomerModel
 import Foundation
 import Localization
+import Logging
 import Policy
 import Storage
 
@@ -136,14 +137,20 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
     /// Live counters and timers through swift-metrics, recorded after each act commits (nil:
     /// none). A host bootstraps `MetricsSystem`; see ``DeskLiveMetrics``.
     public var liveMetrics: DeskLiveMetrics? = DeskLiveMetrics()
+    /// Where the desk reports (docs/SupportDesk.md, "Logging"): each threading decision at
+    /// `debug`, parse damage and rejected mail at `warning`, held mail at `notice`, a failed act at
+    /// `error`; never a message's text at `info` or above. Silent by default.
+    public var logger: Logger = Desk.silentLogger
 
     /// A desk over `store`. Reads nothing: every look-up happens in the transaction of the act
     /// that needs it. `deskMail` says which mail from `deskAddresses` is the desk's own
     /// (``DeskMailTrust``: live intake by default; `.history` to import a mailbox of sent mail).
     public init(
         store: Store, directory: Directory, deskAddresses: Set<ContactPoint> = [], deskMail: DeskMailTrust = .live,
-        configuration: ThreadingConfiguration = ThreadingConfiguration(), languageIdentifier: LanguageIdentifier = .standard
+        configuration: ThreadingConfiguration = ThreadingConfiguration(), languageIdentifier: LanguageIdentifier = .standard,
+        logger: Logger = Desk.silentLogger
     ) {
+        self.logger = logger
         self.store = store
         self.directory = directory
         self.deskAddresses = deskAddresses
@@ -213,8 +220,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         let configuration = configuration
         let policy = policy
         let trust = deskMail
-        let (outcomes, observed) = try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber) {
-            transaction in
+        let (outcomes, observed) = try await act("ingest") { transaction in
             var outcomes: [StoredIntake] = []
             outcomes.reserveCapacity(ready.count)
             let keeper = ServiceLevelKeeper(policy: policy, transaction: transaction)
@@ -243,6 +249,7 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
             return (outcomes, keeper.observed)
         }
         liveMetrics?.record(observed)
+        for outcome in outcomes { log(outcome) }
         return outcomes
     }
 
@@ -430,8 +437,13 @@ public struct Desk<Store: SupportStore, Directory: DeskDirectory>: Sendable {
         try await act { try $0.currentThread(id) }
     }
 
-    func act<T: Sendable>(_ body: @escaping @Sendable (DeskTransaction) throws -> T) async throws(StorageError) -> T {
-        try await store.deskTransaction(firstTicketNumber: configuration.firstTicketNumber, body)
+    /// One transaction of the store; a failure is logged under `name` (``logger``) and rethrown.
+    func act<T: Sendable>(_ name: String = "act", _ body: @escaping @Sendable (DeskTransaction) throws -> T)
+        async throws(StorageError) -> T
+    {
+        let store = store
+        let first = configuration.firstTicketNumber
+        return try await logging(name) { () async throws(StorageError) in try await store.deskTransaction(firstTicketNumber: first, body) }
     }
 
     /// An act that advances SLA facts: its keeper's observations (first replies, breaches) go to

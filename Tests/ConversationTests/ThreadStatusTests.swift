@@ -1,3 +1,4 @@
+import CustomerModel
 import Testing
 import Conversation
 
