@@ -79,10 +79,13 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         // The checks every store backend must pass, for backends' own test targets.
-        .target(name: "StorageConformance", dependencies: ["Storage"], path: "Modules/StorageConformance", swiftSettings: strictSwift6),
+        .target(name: "StorageConformance", dependencies: ["CustomerModel", "Conversation", "Storage"], path: "Modules/StorageConformance", swiftSettings: strictSwift6),
         .target(
             name: "SQLiteStorage",
-            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CustomerModel", "Conversation", "Localization", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Modules/SQLiteStorage",
             swiftSettings: strictSwift6
         ),
@@ -98,6 +101,7 @@ let package = Package(
             dependencies: [
                 "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage",
                 .product(name: "Metrics", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Modules/SupportDesk",
@@ -135,30 +139,35 @@ let package = Package(
         // What several test targets share (the seeded generator of every property test).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift6),
         .testTarget(name: "CustomerModelTests", dependencies: ["CustomerModel", "TestSupport"], path: "Tests/CustomerModelTests"),
-        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "TestSupport"], path: "Tests/ConversationTests"),
+        .testTarget(name: "ConversationTests", dependencies: ["CustomerModel", "Conversation", "TestSupport"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], path: "Tests/PolicyTests"),
+        .testTarget(name: "PolicyTests", dependencies: ["CustomerModel", "Policy", "TestSupport"], path: "Tests/PolicyTests"),
         .testTarget(
-            name: "MetricsTests", dependencies: ["Metrics", "Storage", "SupportDesk", "SQLiteStorage", "Policy", "TestSupport"],
+            name: "MetricsTests", dependencies: ["CustomerModel", "Conversation", "Metrics", "Storage", "SupportDesk", "SQLiteStorage", "Policy", "TestSupport"],
             path: "Tests/MetricsTests"),
         // A desk in a child process: two writers on one store, and kill -9 mid-act.
         .executableTarget(
-            name: "desk-writer", dependencies: ["SupportDesk", "SQLiteStorage", "Policy", "Storage", "TestSupport"], path: "Tests/DeskWriter",
+            name: "desk-writer", dependencies: ["CustomerModel", "Conversation", "SupportDesk", "SQLiteStorage", "Policy", "Storage", "TestSupport"], path: "Tests/DeskWriter",
             swiftSettings: strictSwift6),
         .testTarget(
             name: "SupportDeskTests",
             dependencies: [
-                "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport", "desk-writer", "shop-desk", "DeskCLI",
-                .product(name: "Logging", package: "swift-log"),
-                "account-desk", .product(name: "MetricsTestKit", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
+                "CustomerModel", "Conversation", "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport",
+                "DeskCLI", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
+                // The executables the CLI and process tests run (declared so they are built first).
+                "desk-writer", "shop-desk", "account-desk",
             ],
             path: "Tests/SupportDeskTests"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "TestSupport"], path: "Tests/StorageTests"),
+        .testTarget(name: "StorageTests", dependencies: ["CustomerModel", "Conversation", "Localization", "Storage", "StorageConformance", "TestSupport"], path: "Tests/StorageTests"),
         // A child process for the crash test: ingests until the test kills it.
-        .executableTarget(name: "sqlite-crash-writer", dependencies: ["SQLiteStorage"], path: "Tests/SQLiteCrashWriter"),
+        .executableTarget(name: "sqlite-crash-writer", dependencies: ["CustomerModel", "Conversation", "Storage", "SQLiteStorage"], path: "Tests/SQLiteCrashWriter"),
         .testTarget(
             name: "SQLiteStorageTests",
-            dependencies: ["SQLiteStorage", "StorageConformance", "TestSupport", "sqlite-crash-writer"],
+            dependencies: [
+                "CustomerModel", "Conversation", "Storage", "SQLiteStorage", "StorageConformance", "TestSupport",
+                "sqlite-crash-writer",  // the child process the crash test kills (declared so it is built first)
+            ],
             path: "Tests/SQLiteStorageTests"
         ),
     ],
