@@ -18,7 +18,8 @@ public struct PendingPeriod: Hashable, Sendable, Codable {
 /// What SLA evaluation needs to know about a thread. Policy owns this seam so that it need not
 /// import Conversation; a thread type conforms by mapping its own fields.
 public protocol SLAThread {
-    /// Where the thread stands: clocks pause while it is pending the customer and stop once it is solved or closed; new, open and on-hold threads run them.
+    /// Where the thread stands: clocks pause while it is pending the customer and stop once it
+    /// is solved or closed; new, open and on-hold threads run them.
     var slaStatus: ThreadStatus { get }
     /// Priority.
     var slaPriority: TicketPriority { get }
@@ -42,7 +43,8 @@ public protocol SLAThread {
 
 /// A plain value conforming to ``SLAThread``: for tests, benchmarks and hosts without their own type.
 public struct SLAThreadSnapshot: SLAThread, Hashable, Sendable, Codable {
-    /// Where the thread stands: clocks pause while it is pending the customer and stop once it is solved or closed; new, open and on-hold threads run them.
+    /// Where the thread stands: clocks pause while it is pending the customer and stop once it
+    /// is solved or closed; new, open and on-hold threads run them.
     public var slaStatus: ThreadStatus
     /// Priority.
     public var slaPriority: TicketPriority
