@@ -103,7 +103,7 @@ import TestSupport
         ("timeZone: Europe/Stockholm", "timezone: Europe/Stockholm", "5:5: calendars[0].timezone: unknown key \"timezone\"; did you mean \"timeZone\"?"),
         ("calendarSelection:", "calendarSelecton:", "9:1: calendarSelecton: unknown key \"calendarSelecton\"; did you mean \"calendarSelection\"?"),
         ("{firstReply: 4h}", "{firstReplly: 4h}", "12:10: sla.targets[0].firstReplly: unknown key \"firstReplly\"; did you mean \"firstReply\"?"),
-        ("{firstReply: 4h}", "{firstReply: 4h, colour: red}", "12:27: sla.targets[0].colour: unknown key \"colour\"; the closest known key is \"tier\" (known: priority, channel, tier, firstReply, nextReply, periodicUpdate, resolution)"),
+        ("{firstReply: 4h}", "{firstReply: 4h, colour: red}", "12:30: sla.targets[0].colour: unknown key \"colour\"; the closest known key is \"tier\" (known: priority, channel, tier, firstReply, nextReply, periodicUpdate, resolution)"),
     ])
     func unknownKeyNamesTheClosestKnownKey(original: String, replacement: String, expected: String) {
         let yaml = Self.yamlMinimal.replacingOccurrences(of: original, with: replacement)
@@ -147,17 +147,17 @@ import TestSupport
         (#"{from: "09:00", to: "17:00"}"#, #"{from: "17:00", to: "17:00"}"#, "4:43: calendars[0].weekly.monday[0].to: must be after from (17:00)"),
         // Overlap (a window inside another).
         (#"{from: "09:00", to: "17:00"}"#, #"{from: "09:00", to: "17:00"}, {from: "10:00", to: "11:00"}"#,
-         "4:57: calendars[0].weekly.monday[1].from: overlaps monday[0] (09:00–17:00)"),
+         "4:60: calendars[0].weekly.monday[1].from: overlaps monday[0] (09:00–17:00)"),
         // A missing calendar, from a union and from the selection.
-        ("members: [office]", "members: [office, depot]", "8:22: unions[0].members[1]: no calendar \"depot\""),
+        ("members: [office]", "members: [office, depot]", "8:23: unions[0].members[1]: no calendar \"depot\""),
         ("defaultCalendar: office", "defaultCalendar: nowhere", "10:20: calendarSelection.defaultCalendar: no calendar or union \"nowhere\""),
         // A malformed time and a negative duration.
-        (#"to: "17:00""#, #"to: "5pm""#, "4:39: calendars[0].weekly.monday[0].to: \"5pm\" is not a time HH:mm"),
+        (#"to: "17:00""#, #"to: "5pm""#, "4:43: calendars[0].weekly.monday[0].to: \"5pm\" is not a time HH:mm"),
         ("{firstReply: 4h}", "{firstReply: -4h}", "12:26: sla.targets[0].firstReply: must be positive"),
         // Wrong types and a missing required key.
         ("version: 1", "version: one", "1:10: version: expected an integer, found \"one\""),
         ("members: [office]", "members: office", "8:14: unions[0].members: expected a list, found \"office\""),
-        ("  - id: everyone\n", "  - {}\n", "7:5: unions[0].id: is required"),
+        ("  - id: everyone\n    members", "  - members", "7:5: unions[0].id: is required"),
     ])
     func meaningAndShapeChecks(original: String, replacement: String, expected: String) {
         let yaml = Self.yamlMinimal.replacingOccurrences(of: original, with: replacement)
@@ -171,7 +171,7 @@ import TestSupport
 
     @Test func brokenCalendarIdDoesNotMakeEveryReferenceBroken() {
         let yaml = Self.yamlMinimal.replacingOccurrences(of: "  - id: office\n", with: "  - id: [office]\n")
-        #expect(check(yaml) == ["3:11: calendars[0].id: expected a string, found a list"])
+        #expect(check(yaml) == ["3:9: calendars[0].id: expected a string, found a list"])
     }
 
     /// Random edits of the example policy: whatever the loader throws first is among the
