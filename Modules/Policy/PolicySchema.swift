@@ -201,7 +201,12 @@ struct PolicyShapeChecker {
                 }
             }
             for field in fields where field.required && !entries.contains(where: { $0.key == field.name }) {
-                report(node.position, Self.join(path, field.name), "is required")
+                // An unknown key that is a near miss of the missing one is probably it, misspelt.
+                let misspelt = entries.first { entry in
+                    !known.contains(entry.key) && Suggestion.isClose(Suggestion.distance(entry.key, field.name), entry.key, field.name)
+                }
+                let hint = misspelt.map { "; is \"\($0.key)\" at \($0.keyPosition.line):\($0.keyPosition.column) meant to be it?" } ?? ""
+                report(node.position, Self.join(path, field.name), "is required" + hint)
             }
         }
     }

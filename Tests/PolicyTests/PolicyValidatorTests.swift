@@ -102,7 +102,7 @@ import TestSupport
     @Test(arguments: [
         ("timeZone: Europe/Stockholm", "timezone: Europe/Stockholm", "5:5: calendars[0].timezone: unknown key \"timezone\"; did you mean \"timeZone\"?"),
         ("calendarSelection:", "calendarSelecton:", "9:1: calendarSelecton: unknown key \"calendarSelecton\"; did you mean \"calendarSelection\"?"),
-        ("{firstReply: 4h}", "{firstReplly: 4h}", "12:10: sla.targets[0].firstReplly: unknown key \"firstReplly\"; did you mean \"firstReply\"?"),
+        ("{firstReply: 4h}", "{firstReplly: 4h}", "12:14: sla.targets[0].firstReplly: unknown key \"firstReplly\"; did you mean \"firstReply\"?"),
         ("{firstReply: 4h}", "{firstReply: 4h, colour: red}", "12:30: sla.targets[0].colour: unknown key \"colour\"; the closest known key is \"tier\" (known: priority, channel, tier, firstReply, nextReply, periodicUpdate, resolution)"),
     ])
     func unknownKeyNamesTheClosestKnownKey(original: String, replacement: String, expected: String) {
@@ -174,15 +174,16 @@ import TestSupport
         #expect(check(yaml) == ["3:9: calendars[0].id: expected a string, found a list"])
     }
 
-    /// Random edits of the example policy: whatever the loader throws first is among the
-    /// diagnostics, no errors means it loads, and every position lies inside the file.
+    /// Random edits of the example policy: whatever the loader throws is among the diagnostics,
+    /// a file that loads has no errors but unknown or repeated keys, and every position lies
+    /// inside the file.
     @Test func loaderErrorsAreAmongTheDiagnosticsAndPositionsAreInTheFile() throws {
         let original = try String(contentsOf: PolicyDocumentTests.exampleURL, encoding: .utf8)
         let json = String(decoding: try JSONEncoder().encode(try SupportPolicyDocument.load(contentsOf: PolicyDocumentTests.exampleURL)), as: UTF8.self)
         let seed: UInt64 = 0x15_06
         var rng = SplitMix64(seed: seed)
         let tokens = ["", " ", "\n", ":", "-", "[", "]", "{", "}", ",", "\"", "x", "99", "-1h", "25:00", "Mars/Base", "null", "~", "true", "  "]
-        for round in 0..<400 {
+        for round in 0..<300 {
             let (base, format): (String, SupportPolicyDocument.Format) = round % 3 == 0 ? (json, .json) : (original, .yaml)
             var scalars = Array(base.unicodeScalars)
             for _ in 0...rng.below(3) {
@@ -204,7 +205,10 @@ import TestSupport
             let errorPaths = Set(diagnostics.filter { $0.severity == .error }.map(\.path))
             do {
                 _ = try SupportPolicyDocument.load(from: data, format: format)
-                #expect(errorPaths.isEmpty, "\(context): loads, but \(diagnostics)")
+                // The loader ignores unknown keys and takes one of a repeated key; the validator
+                // calls both errors. Nothing else may be an error in a file that loads.
+                let others = diagnostics.filter { $0.severity == .error && !$0.message.hasPrefix("unknown key") && !$0.message.hasPrefix("key \"") }
+                #expect(others.isEmpty, "\(context): loads, but \(others)")
             } catch {
                 switch error {
                 case .syntax: #expect(!errorPaths.isEmpty, "\(context): \(error)")
