@@ -198,21 +198,23 @@ struct JSONSourceReader {
     static let maxDepth = 256
 
     private let bytes: [UInt8]
+    /// Problems the reader went past (the loader accepts them).
+    private(set) var warnings: [SourceSyntaxError] = []
     private var offset = 0
     private var line = 1
     private var column = 1
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    /// Reads one JSON value filling the whole input.
-    static func read(_ bytes: [UInt8]) throws(SourceSyntaxError) -> SourceNode {
+    /// Reads one JSON value filling the whole input, and the problems it went past.
+    static func read(_ bytes: [UInt8]) throws(SourceSyntaxError) -> (node: SourceNode, warnings: [SourceSyntaxError]) {
         var reader = JSONSourceReader(bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.offset = 3 }
         reader.skipWhitespace()
         let node = try reader.value(depth: 0)
         reader.skipWhitespace()
         if reader.offset < bytes.count { throw reader.error("unexpected text after the JSON value") }
-        return node
+        return (node, reader.warnings)
     }
 
     private var here: SourcePosition { SourcePosition(line: line, column: column) }
@@ -369,7 +371,11 @@ struct JSONSourceReader {
                     throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
                 }
             case 0x00..<0x20:
-                throw error("control character in a string (escape it)")
+                // RFC 8259 forbids these, but Foundation's decoder (the loader) accepts them: a
+                // warning, so the rest of the file is still checked.
+                warnings.append(error("control character U+\(String(format: "%04X", b)) in a string; escape it (\\n, \\t, \\u00XX)"))
+                out.append(b)
+                advance()
             default:
                 out.append(b)
                 advance()

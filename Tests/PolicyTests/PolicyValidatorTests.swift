@@ -177,7 +177,12 @@ import TestSupport
     /// Random edits of the example policy: whatever the loader throws is among the diagnostics,
     /// a file that loads has no errors but unknown or repeated keys, and every position lies
     /// inside the file.
-    @Test func loaderErrorsAreAmongTheDiagnosticsAndPositionsAreInTheFile() throws {
+    @Test(arguments: [true, false])
+    func loaderErrorsAreAmongTheDiagnosticsAndPositionsAreInTheFile(includesLoaderError: Bool) throws {
+        // Without the loader's error added, this holds the shape table and the meaning checks
+        // to the decoders and validate(): they must find every problem the loader finds.
+        var validator = PolicyValidator()
+        validator.includesLoaderError = includesLoaderError
         let original = try String(contentsOf: PolicyDocumentTests.exampleURL, encoding: .utf8)
         let json = String(decoding: try JSONEncoder().encode(try SupportPolicyDocument.load(contentsOf: PolicyDocumentTests.exampleURL)), as: UTF8.self)
         let seed: UInt64 = 0x15_06
@@ -195,8 +200,8 @@ import TestSupport
             var text = ""
             text.unicodeScalars.append(contentsOf: scalars)
             let data = Data(text.utf8)
-            let diagnostics = PolicyValidator().check(data, format: format)
-            let context = "seed \(seed) round \(round)"
+            let diagnostics = validator.check(data, format: format)
+            let context = "seed \(seed) round \(round) includesLoaderError \(includesLoaderError)"
             let lines = SourcePositions.lineLengths(Array(text.utf8))
             for d in diagnostics {
                 #expect(d.line >= 1 && d.line <= lines.count, "\(context): \(d)")
