@@ -323,6 +323,18 @@ struct PolicyParts {
                 }
             }
         }
+        for (i, role) in (empowerment?.roles ?? []).enumerated() {
+            for (j, limit) in role.limits.enumerated() {
+                let p = "empowerment.roles[\(i)].limits[\(j)]"
+                // ApprovalDesk checks a request against the role's first limit of its kind.
+                if let first = role.limits.firstIndex(where: { $0.kind == limit.kind }), first < j {
+                    warnings.append(PolicyIssue(path: "\(p).kind", message: "never applies: limits[\(first)] is this role's \(limit.kind.rawValue) limit (the first of a kind is used)"))
+                }
+                if limit.periodDays != nil, limit.maxTotalPerPeriod == nil {
+                    warnings.append(PolicyIssue(path: "\(p).periodDays", message: "has no effect without maxTotalPerPeriod"))
+                }
+            }
+        }
         return warnings
     }
 

@@ -266,6 +266,19 @@ import TestSupport
         }
     }
 
+    @Test func warningsDoNotMakeAFileFail() {
+        let yaml = Self.yamlMinimal.replacingOccurrences(of: "members: [office]", with: "members: [office, office]")
+            + "\nempowerment:\n  roles:\n    - name: agent\n      limits:\n        - {kind: refund, maxAmount: {EUR: 100}}\n        - {kind: refund, maxAmount: {EUR: 900}, periodDays: 7}\n"
+        let diagnostics = PolicyValidator().check(Data(yaml.utf8), format: .yaml)
+        #expect(diagnostics.map(\.description) == [
+            "8:23: unions[0].members[1]: warning: \"office\" is listed twice",
+            "18:18: empowerment.roles[0].limits[1].kind: warning: never applies: limits[0] is this role's refund limit (the first of a kind is used)",
+            "18:61: empowerment.roles[0].limits[1].periodDays: warning: has no effect without maxTotalPerPeriod",
+        ])
+        #expect(diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(throws: Never.self) { try SupportPolicyDocument.load(from: Data(yaml.utf8), format: .yaml) }
+    }
+
     static func time(_ minutes: Int) -> LocalTime { LocalTime(hour: minutes / 60, minute: minutes % 60) }
 
     @Test func closestWordIsByEditDistance() {
