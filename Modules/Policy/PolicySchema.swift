@@ -238,7 +238,7 @@ struct PolicyShapeChecker {
 
     private mutating func checkDuplicates(_ entries: [SourceEntry], path: String) {
         var first: [String: SourcePosition] = [:]
-        for entry in entries {
+        for entry in entries where !entry.merged {
             if let earlier = first[entry.key] {
                 report(entry.keyPosition, Self.join(path, entry.key), "key \"\(entry.key)\" is repeated (first at \(earlier.line):\(earlier.column))")
             } else {
@@ -309,8 +309,8 @@ enum Suggestion {
 // MARK: - A decodable copy
 
 /// Rewrites a source tree as JSON text that the document's decoders accept, whatever is wrong
-/// with it: unknown keys and null optional keys are dropped, a repeated key keeps its first
-/// value, and a value of the wrong type (or a missing required one) becomes a placeholder of the
+/// with it: unknown keys and null optional keys are dropped, a repeated key keeps its last
+/// value (as the decoders do), and a value of the wrong type (or a missing required one) becomes a placeholder of the
 /// right type. The validator decodes this copy to run the meaning checks on every section, and
 /// drops what they say about paths that already have a shape error (the placeholders).
 ///
@@ -338,7 +338,8 @@ enum PolicyNormalizer {
         case .dictionary(let valueShape):
             guard case .mapping(let entries) = node.value else { return placeholder(shape) }
             var seen: Set<String> = []
-            let members = entries.filter { seen.insert($0.key).inserted }.map { quote($0.key) + ":" + json($0.value, valueShape) }
+            let last = entries.reversed().filter { seen.insert($0.key).inserted }.reversed()
+            let members = last.map { quote($0.key) + ":" + json($0.value, valueShape) }
             return "{" + members.joined(separator: ",") + "}"
         case .object(let fields):
             guard case .mapping = node.value else { return placeholder(shape) }

@@ -50,6 +50,8 @@ struct SourceEntry {
     var key: String
     var keyPosition: SourcePosition
     var value: SourceNode
+    /// Brought in by a YAML merge key (`<<: *defaults`); a key written beside it overrides it.
+    var merged = false
 }
 
 /// A node of a policy file with its position.
@@ -84,10 +86,10 @@ struct SourceNode {
         return false
     }
 
-    /// The value for `key` in a mapping (the first, when a key is repeated).
+    /// The value for `key` in a mapping: the last, when a key is repeated, as both decoders take it.
     subscript(key: String) -> SourceNode? {
         guard case .mapping(let entries) = value else { return nil }
-        return entries.first { $0.key == key }?.value
+        return entries.last { $0.key == key }?.value
     }
 }
 
@@ -125,11 +127,33 @@ enum YAMLSourceReader {
         case .sequence(let sequence):
             return SourceNode(value: .sequence(sequence.map(convert)), position: position(sequence.mark))
         case .mapping(let mapping):
-            let entries = mapping.map { pair in
-                SourceEntry(key: pair.key.string ?? String(describing: pair.key), keyPosition: position(pair.key.mark), value: convert(pair.value))
-            }
-            return SourceNode(value: .mapping(entries), position: position(mapping.mark))
+            return SourceNode(value: .mapping(entries(mapping)), position: position(mapping.mark))
         }
+    }
+
+    /// The entries of a mapping with merge keys resolved as Yams' decoder does
+    /// (`Node.Mapping.flatten()`): merged entries first, so that the mapping's own keys win.
+    private static func entries(_ mapping: Node.Mapping) -> [SourceEntry] {
+        var own: [SourceEntry] = [], merged: [SourceEntry] = []
+        for pair in mapping {
+            if pair.key.tag.description == Tag.Name.merge.rawValue {
+                let sources: [Node.Mapping] = switch pair.value {
+                case .mapping(let m): [m]
+                case .sequence(let s): s.compactMap(\.mapping).reversed()
+                default: []
+                }
+                for source in sources {
+                    merged += entries(source).map { entry in
+                        var entry = entry
+                        entry.merged = true
+                        return entry
+                    }
+                }
+            } else {
+                own.append(SourceEntry(key: pair.key.string ?? String(describing: pair.key), keyPosition: position(pair.key.mark), value: convert(pair.value)))
+            }
+        }
+        return merged + own
     }
 
     private static func syntaxError(_ error: YamlError, text: String) -> SourceSyntaxError {
@@ -198,23 +222,23 @@ struct JSONSourceReader {
     static let maxDepth = 256
 
     private let bytes: [UInt8]
-    /// Problems the reader went past (the loader accepts them).
-    private(set) var warnings: [SourceSyntaxError] = []
+    /// Errors the reader could go past.
+    private(set) var recovered: [SourceSyntaxError] = []
     private var offset = 0
     private var line = 1
     private var column = 1
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    /// Reads one JSON value filling the whole input, and the problems it went past.
-    static func read(_ bytes: [UInt8]) throws(SourceSyntaxError) -> (node: SourceNode, warnings: [SourceSyntaxError]) {
+    /// Reads one JSON value filling the whole input, and the errors it could go past.
+    static func read(_ bytes: [UInt8]) throws(SourceSyntaxError) -> (node: SourceNode, recovered: [SourceSyntaxError]) {
         var reader = JSONSourceReader(bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.offset = 3 }
         reader.skipWhitespace()
         let node = try reader.value(depth: 0)
         reader.skipWhitespace()
         if reader.offset < bytes.count { throw reader.error("unexpected text after the JSON value") }
-        return (node, reader.warnings)
+        return (node, reader.recovered)
     }
 
     private var here: SourcePosition { SourcePosition(line: line, column: column) }
@@ -371,9 +395,10 @@ struct JSONSourceReader {
                     throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
                 }
             case 0x00..<0x20:
-                // RFC 8259 forbids these, but Foundation's decoder (the loader) accepts them: a
-                // warning, so the rest of the file is still checked.
-                warnings.append(error("control character U+\(String(format: "%04X", b)) in a string; escape it (\\n, \\t, \\u00XX)"))
+                // RFC 8259 forbids these, and so does the loader when it reads that string (it
+                // skips unused ones): an error, but one the reader can go past, so that the rest
+                // of the file is still checked.
+                recovered.append(error("control character U+\(String(format: "%04X", b)) in a string; escape it (\\n, \\t, \\u00XX)"))
                 out.append(b)
                 advance()
             default:

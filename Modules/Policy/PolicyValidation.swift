@@ -140,8 +140,8 @@ private struct ValidationRun {
         do throws(SourceSyntaxError) {
             switch format {
             case .json:
-                let (root, warnings) = try JSONSourceReader.read(bytes)
-                for warning in warnings { add(warning.position, "(syntax)", warning.message, .warning) }
+                let (root, recovered) = try JSONSourceReader.read(bytes)
+                for error in recovered { add(error.position, "(syntax)", error.message) }
                 return root
             case .yaml:
                 if let bad = SourcePositions.firstInvalidUTF8(bytes) {

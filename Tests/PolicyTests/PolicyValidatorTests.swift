@@ -279,6 +279,28 @@ import TestSupport
         #expect(throws: Never.self) { try SupportPolicyDocument.load(from: Data(yaml.utf8), format: .yaml) }
     }
 
+    @Test func yamlMergeKeysAreResolvedAsTheLoaderResolvesThem() throws {
+        let yaml = """
+        version: 1
+        calendars:
+          - &office
+            id: office
+            timeZone: Europe/Stockholm
+            weekly: {monday: [{from: "09:00", to: "17:00"}]}
+          - <<: *office
+            id: depot
+            timeZone: Mars/Base
+        calendarSelection: {defaultCalendar: depot}
+        """
+        #expect(check(yaml) == ["9:15: calendars[1].timeZone: unknown IANA time zone \"Mars/Base\""])
+        do {
+            _ = try SupportPolicyDocument.load(from: Data(yaml.utf8), format: .yaml)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.issues.map(\.path) == ["calendars[1].timeZone"])
+        }
+    }
+
     static func time(_ minutes: Int) -> LocalTime { LocalTime(hour: minutes / 60, minute: minutes % 60) }
 
     @Test func closestWordIsByEditDistance() {
