@@ -187,7 +187,13 @@ public enum PolicyLoadError: Error, Hashable, Sendable, CustomStringConvertible 
         func path(_ keys: [any CodingKey]) -> String {
             var text = ""
             for key in keys {
-                if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+                // A list index's key reads "Index 3"; a mapping key that is a number ("50000")
+                // has an intValue too, but its string is the number itself.
+                if let index = key.intValue, key.stringValue != "\(index)" {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
             }
             return text.isEmpty ? "(root)" : text
         }

@@ -151,11 +151,14 @@ struct PolicyShapeChecker {
     var diagnostics: [PolicyDiagnostic] = []
     /// Position of every value by its path (`calendars[0].weekly.monday[1].to`).
     var positions: [String: SourcePosition] = [:]
+    /// Paths whose value the decodable copy replaces with a placeholder (wrong or missing).
+    var replaced: Set<String> = []
 
     static func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
 
-    private mutating func report(_ position: SourcePosition, _ path: String, _ message: String, _ severity: PolicyDiagnostic.Severity = .error) {
-        diagnostics.append(PolicyDiagnostic(line: position.line, column: position.column, path: path.isEmpty ? "(root)" : path, message: message, severity: severity))
+    private mutating func report(_ position: SourcePosition, _ path: String, _ message: String, replacing: Bool = true) {
+        if replacing { replaced.insert(path.isEmpty ? "(root)" : path) }
+        diagnostics.append(PolicyDiagnostic(line: position.line, column: position.column, path: path.isEmpty ? "(root)" : path, message: message, severity: .error))
     }
 
     mutating func check(_ node: SourceNode, against shape: PolicyShape, path: String) {
@@ -179,7 +182,7 @@ struct PolicyShapeChecker {
                 return
             }
             checkDuplicates(entries, path: path)
-            for entry in entries { check(entry.value, against: valueShape, path: Self.join(path, entry.key)) }
+            for entry in entries where !entry.ignored { check(entry.value, against: valueShape, path: Self.join(path, entry.key)) }
         case .object(let fields):
             guard case .mapping(let entries) = node.value else {
                 report(node.position, path, "expected a mapping, found \(node.kindName)")
@@ -187,7 +190,7 @@ struct PolicyShapeChecker {
             }
             checkDuplicates(entries, path: path)
             let known = fields.map(\.name)
-            for entry in entries {
+            for entry in entries where !entry.ignored {
                 let childPath = Self.join(path, entry.key)
                 if let field = fields.first(where: { $0.name == entry.key }) {
                     if entry.value.isNull, !field.required {
@@ -197,7 +200,7 @@ struct PolicyShapeChecker {
                     }
                 } else {
                     positions[childPath] = entry.keyPosition
-                    report(entry.keyPosition, childPath, Suggestion.unknownKey(entry.key, known: known))
+                    report(entry.keyPosition, childPath, Suggestion.unknownKey(entry.key, known: known), replacing: false)
                 }
             }
             for field in fields where field.required && !entries.contains(where: { $0.key == field.name }) {
@@ -240,7 +243,7 @@ struct PolicyShapeChecker {
         var first: [String: SourcePosition] = [:]
         for entry in entries where !entry.merged {
             if let earlier = first[entry.key] {
-                report(entry.keyPosition, Self.join(path, entry.key), "key \"\(entry.key)\" is repeated (first at \(earlier.line):\(earlier.column))")
+                report(entry.keyPosition, Self.join(path, entry.key), "key \"\(entry.key)\" is repeated (first at \(earlier.line):\(earlier.column))", replacing: false)
             } else {
                 first[entry.key] = entry.keyPosition
             }
@@ -309,8 +312,8 @@ enum Suggestion {
 // MARK: - A decodable copy
 
 /// Rewrites a source tree as JSON text that the document's decoders accept, whatever is wrong
-/// with it: unknown keys and null optional keys are dropped, a repeated key keeps its last
-/// value (as the decoders do), and a value of the wrong type (or a missing required one) becomes a placeholder of the
+/// with it: unknown keys and null optional keys are dropped, a repeated key keeps the value
+/// its decoder uses (YAML the last, JSON the first), and a value of the wrong type (or a missing required one) becomes a placeholder of the
 /// right type. The validator decodes this copy to run the meaning checks on every section, and
 /// drops what they say about paths that already have a shape error (the placeholders).
 ///
@@ -337,9 +340,7 @@ enum PolicyNormalizer {
             return "[" + items.map { json($0, element) }.joined(separator: ",") + "]"
         case .dictionary(let valueShape):
             guard case .mapping(let entries) = node.value else { return placeholder(shape) }
-            var seen: Set<String> = []
-            let last = entries.reversed().filter { seen.insert($0.key).inserted }.reversed()
-            let members = last.map { quote($0.key) + ":" + json($0.value, valueShape) }
+            let members = entries.filter { !$0.ignored }.map { quote($0.key) + ":" + json($0.value, valueShape) }
             return "{" + members.joined(separator: ",") + "}"
         case .object(let fields):
             guard case .mapping = node.value else { return placeholder(shape) }

@@ -52,6 +52,21 @@ struct SourceEntry {
     var value: SourceNode
     /// Brought in by a YAML merge key (`<<: *defaults`); a key written beside it overrides it.
     var merged = false
+    /// A repeated key's value the decoder does not use (YAML keeps the last, JSON the first).
+    var ignored = false
+}
+
+extension [SourceEntry] {
+    /// Marks every entry of a repeated key but the one the decoder uses as ignored.
+    func markingIgnored(lastWins: Bool) -> [SourceEntry] {
+        var result = self
+        var seen: Set<String> = []
+        let order: [Int] = lastWins ? result.indices.reversed() : [Int](result.indices)
+        for i in order where !seen.insert(result[i].key).inserted {
+            result[i].ignored = true
+        }
+        return result
+    }
 }
 
 /// A node of a policy file with its position.
@@ -86,10 +101,10 @@ struct SourceNode {
         return false
     }
 
-    /// The value for `key` in a mapping: the last, when a key is repeated, as both decoders take it.
+    /// The value for `key` in a mapping: the one the decoder uses when a key is repeated.
     subscript(key: String) -> SourceNode? {
         guard case .mapping(let entries) = value else { return nil }
-        return entries.last { $0.key == key }?.value
+        return entries.first { $0.key == key && !$0.ignored }?.value
     }
 }
 
@@ -153,7 +168,7 @@ enum YAMLSourceReader {
                 own.append(SourceEntry(key: pair.key.string ?? String(describing: pair.key), keyPosition: position(pair.key.mark), value: convert(pair.value)))
             }
         }
-        return merged + own
+        return (merged + own).markingIgnored(lastWins: true)  // Yams' Node.Mapping subscript takes the last
     }
 
     private static func syntaxError(_ error: YamlError, text: String) -> SourceSyntaxError {
@@ -224,6 +239,8 @@ struct JSONSourceReader {
     private let bytes: [UInt8]
     /// Errors the reader could go past.
     private(set) var recovered: [SourceSyntaxError] = []
+    /// Departures from RFC 8259 that the loader accepts.
+    private(set) var warnings: [SourceSyntaxError] = []
     private var offset = 0
     private var line = 1
     private var column = 1
@@ -231,14 +248,14 @@ struct JSONSourceReader {
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Reads one JSON value filling the whole input, and the errors it could go past.
-    static func read(_ bytes: [UInt8]) throws(SourceSyntaxError) -> (node: SourceNode, recovered: [SourceSyntaxError]) {
+    static func read(_ bytes: [UInt8]) throws(SourceSyntaxError) -> (node: SourceNode, recovered: [SourceSyntaxError], warnings: [SourceSyntaxError]) {
         var reader = JSONSourceReader(bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.offset = 3 }
         reader.skipWhitespace()
         let node = try reader.value(depth: 0)
         reader.skipWhitespace()
         if reader.offset < bytes.count { throw reader.error("unexpected text after the JSON value") }
-        return (node, reader.recovered)
+        return (node, reader.recovered, reader.warnings)
     }
 
     private var here: SourcePosition { SourcePosition(line: line, column: column) }
@@ -293,12 +310,16 @@ struct JSONSourceReader {
                     let item = try value(depth: depth + 1)
                     entries.append(SourceEntry(key: key, keyPosition: keyPosition, value: item))
                     skipWhitespace()
-                    if peek == UInt8(ascii: ",") { advance(); continue }
+                    if peek == UInt8(ascii: ",") {
+                        advance()
+                        if trailingComma(before: UInt8(ascii: "}")) { break }
+                        continue
+                    }
                     try expect(UInt8(ascii: "}"), "',' or '}'")
                     break
                 }
             }
-            result = .mapping(entries)
+            result = .mapping(entries.markingIgnored(lastWins: false))  // Foundation's decoder takes the first
         case UInt8(ascii: "["):
             advance()
             var items: [SourceNode] = []
@@ -310,7 +331,11 @@ struct JSONSourceReader {
                     skipWhitespace()
                     items.append(try value(depth: depth + 1))
                     skipWhitespace()
-                    if peek == UInt8(ascii: ",") { advance(); continue }
+                    if peek == UInt8(ascii: ",") {
+                        advance()
+                        if trailingComma(before: UInt8(ascii: "]")) { break }
+                        continue
+                    }
                     try expect(UInt8(ascii: "]"), "',' or ']'")
                     break
                 }
@@ -331,6 +356,17 @@ struct JSONSourceReader {
             throw error("expected a value (object, array, string, number, true, false or null)")
         }
         return SourceNode(value: result, position: start)
+    }
+
+    /// After a comma: whether `close` follows (a trailing comma, which RFC 8259 forbids and
+    /// Foundation's decoder accepts: a warning), consuming it.
+    private mutating func trailingComma(before close: UInt8) -> Bool {
+        let comma = SourcePosition(line: line, column: column - 1)
+        skipWhitespace()
+        guard peek == close else { return false }
+        warnings.append(SourceSyntaxError(position: comma, message: "trailing comma (JSON allows none; the loader accepts it)"))
+        advance()
+        return true
     }
 
     private mutating func number() throws(SourceSyntaxError) -> String {
@@ -392,7 +428,10 @@ struct JSONSourceReader {
                     guard let scalar = Unicode.Scalar(unit) else { throw error("invalid \\u escape") }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 } else {
-                    throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+                    // The loader only minds this in a string it reads: an error the reader goes past.
+                    recovered.append(error("invalid escape '\\\(Character(Unicode.Scalar(e)))'"))
+                    out.append(e)
+                    advance()
                 }
             case 0x00..<0x20:
                 // RFC 8259 forbids these, and so does the loader when it reads that string (it

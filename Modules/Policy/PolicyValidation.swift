@@ -101,13 +101,16 @@ private struct ValidationRun {
     }
 
     mutating func perform() {
-        guard let root = parse() else { return }
+        guard let root = parse() else {
+            if includesLoaderError { includeDecoderError() }
+            return
+        }
         var shape = PolicyShapeChecker()
         shape.check(root, against: PolicySchema.document, path: "")
         diagnostics += shape.diagnostics
         positions = shape.positions
 
-        let errorPaths = Set(diagnostics.filter { $0.severity == .error }.map(\.path))
+        let errorPaths = shape.replaced
         // A path under a shape error holds a placeholder (or nothing): what the meaning rules say
         // about it would be noise, or would repeat the shape error in other words.
         func covered(_ path: String) -> Bool {
@@ -140,8 +143,9 @@ private struct ValidationRun {
         do throws(SourceSyntaxError) {
             switch format {
             case .json:
-                let (root, recovered) = try JSONSourceReader.read(bytes)
+                let (root, recovered, warnings) = try JSONSourceReader.read(bytes)
                 for error in recovered { add(error.position, "(syntax)", error.message) }
+                for warning in warnings { add(warning.position, "(syntax)", warning.message, .warning) }
                 return root
             case .yaml:
                 if let bad = SourcePositions.firstInvalidUTF8(bytes) {
