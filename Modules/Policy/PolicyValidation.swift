@@ -71,14 +71,16 @@ public struct PolicyValidator: Sendable {
         return check(data, format: SupportPolicyDocument.Format(fileName: url.lastPathComponent))
     }
 
-    /// Every diagnostic for `data`, sorted by position (errors before warnings at the same place).
+    /// Every diagnostic for `data`, sorted by position (errors before warnings at the same place,
+    /// then in the order found).
     public func check(_ data: Data, format: SupportPolicyDocument.Format) -> [PolicyDiagnostic] {
         let bytes = [UInt8](data)
         var run = ValidationRun(bytes: bytes, format: format, includesLoaderError: includesLoaderError)
         run.perform()
-        return run.diagnostics.sorted {
-            ($0.line, $0.column, $0.severity == .error ? 0 : 1) < ($1.line, $1.column, $1.severity == .error ? 0 : 1)
-        }
+        return run.diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.element.severity == .error ? 0 : 1, $0.offset)
+                < ($1.element.line, $1.element.column, $1.element.severity == .error ? 0 : 1, $1.offset)
+        }.map(\.element)
     }
 }
 
