@@ -44,9 +44,11 @@ public struct BusinessCalendar: Hashable, Sendable, Codable {
             issues.append(PolicyIssue(path: "\(path).timeZone", message: "unknown IANA time zone \"\(timeZone)\""))
         }
         for day in Weekday.allCases {
-            for (i, window) in (weekly[day] ?? []).enumerated() {
+            let windows = weekly[day] ?? []
+            for (i, window) in windows.enumerated() {
                 issues += window.validate(path: "\(path).weekly.\(day.rawValue)[\(i)]")
             }
+            issues += OpeningWindow.overlaps(windows, path: "\(path).weekly.\(day.rawValue)", name: day.rawValue)
         }
         var seen: Set<String> = []
         for (i, special) in specialDays.enumerated() {
@@ -57,6 +59,7 @@ public struct BusinessCalendar: Hashable, Sendable, Codable {
                 issues.append(PolicyIssue(path: "\(p).date", message: "\(special.date.text) is listed twice"))
             }
             for (j, window) in special.windows.enumerated() { issues += window.validate(path: "\(p).windows[\(j)]") }
+            issues += OpeningWindow.overlaps(special.windows, path: "\(p).windows", name: "windows")
         }
         return issues
     }
@@ -91,6 +94,30 @@ extension OpeningWindow {
             issues.append(PolicyIssue(path: "\(path).to", message: "must be after from (\(from.text))"))
         }
         return issues
+    }
+}
+
+extension OpeningWindow {
+    /// One issue per window that starts before an earlier-starting window of the same day ends.
+    /// Windows that are themselves invalid are left to ``validate(path:)``. Touching windows
+    /// (`12:00` to and `12:00` from) do not overlap.
+    static func overlaps(_ windows: [OpeningWindow], path: String, name: String) -> [PolicyIssue] {
+        let valid = windows.enumerated().compactMap { i, w -> (index: Int, from: Int, to: Int)? in
+            guard let a = w.from.minutes, let b = w.to.minutes, a < b else { return nil }
+            return (i, a, b)
+        }.sorted { ($0.from, $0.index) < ($1.from, $1.index) }
+        var issues: [(index: Int, issue: PolicyIssue)] = []
+        var latest: (index: Int, from: Int, to: Int)?
+        for window in valid {
+            if let earlier = latest, window.from < earlier.to {
+                let other = windows[earlier.index]
+                issues.append((window.index, PolicyIssue(
+                    path: "\(path)[\(window.index)].from",
+                    message: "overlaps \(name)[\(earlier.index)] (\(other.from.text)–\(other.to.text))")))
+            }
+            if latest.map({ window.to > $0.to }) ?? true { latest = window }
+        }
+        return issues.sorted { $0.index < $1.index }.map(\.issue)
     }
 }
 

@@ -60,40 +60,7 @@ public struct SupportPolicyDocument: Hashable, Sendable, Codable {
     }
 
     /// Every problem in the document, each with its field path, in document order. Empty means valid.
-    public func validate() -> [PolicyIssue] {
-        var issues: [PolicyIssue] = []
-        if version != 1 { issues.append(PolicyIssue(path: "version", message: "unsupported version \(version) (this code reads 1)")) }
-        if calendars.isEmpty { issues.append(PolicyIssue(path: "calendars", message: "must define at least one calendar")) }
-        var ids: Set<String> = []
-        for (i, calendar) in calendars.enumerated() {
-            issues += calendar.validate(path: "calendars[\(i)]")
-            if !calendar.id.isEmpty, !ids.insert(calendar.id).inserted {
-                issues.append(PolicyIssue(path: "calendars[\(i)].id", message: "\"\(calendar.id)\" is defined twice"))
-            }
-        }
-        let calendarIDs = ids
-        for (i, union) in unions.enumerated() {
-            if !ids.insert(union.id).inserted {
-                issues.append(PolicyIssue(path: "unions[\(i)].id", message: "\"\(union.id)\" is already a calendar or union id"))
-            }
-            if union.members.isEmpty { issues.append(PolicyIssue(path: "unions[\(i)].members", message: "must list at least one calendar")) }
-            for (j, member) in union.members.enumerated() where !calendarIDs.contains(member) {
-                issues.append(PolicyIssue(path: "unions[\(i)].members[\(j)]", message: "no calendar \"\(member)\""))
-            }
-        }
-        func reference(_ id: String, _ path: String) {
-            if !ids.contains(id) { issues.append(PolicyIssue(path: path, message: "no calendar or union \"\(id)\"")) }
-        }
-        reference(calendarSelection.defaultCalendar, "calendarSelection.defaultCalendar")
-        for (team, id) in calendarSelection.teams.sorted(by: { $0.key < $1.key }) { reference(id, "calendarSelection.teams.\(team)") }
-        for (account, id) in calendarSelection.accounts.sorted(by: { $0.key < $1.key }) { reference(id, "calendarSelection.accounts.\(account)") }
-        if let sla { issues += sla.validate(path: "sla") }
-        if let returns { issues += returns.validate(path: "returns") }
-        if let empowerment { issues += empowerment.validate(path: "empowerment") }
-        if let routing { issues += routing.validate(path: "routing") }
-        if let privacy { issues += privacy.validate(path: "privacy") }
-        return issues
-    }
+    public func validate() -> [PolicyIssue] { PolicyParts(self).issues() }
 
     /// The file formats ``load(from:format:)`` reads.
     public enum Format: String, Sendable {
@@ -220,7 +187,13 @@ public enum PolicyLoadError: Error, Hashable, Sendable, CustomStringConvertible 
         func path(_ keys: [any CodingKey]) -> String {
             var text = ""
             for key in keys {
-                if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+                // A list index's key reads "Index 3"; a mapping key that is a number ("50000")
+                // has an intValue too, but its string is the number itself.
+                if let index = key.intValue, key.stringValue != "\(index)" {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
             }
             return text.isEmpty ? "(root)" : text
         }
@@ -248,5 +221,132 @@ public enum PolicyLoadError: Error, Hashable, Sendable, CustomStringConvertible 
         case is Bool.Type: "true or false"
         default: "\(type)"
         }
+    }
+}
+
+/// The parts of a document that decoded, each at its index in the file.
+///
+/// ``SupportPolicyDocument/validate()`` fills every part; ``PolicyValidator`` fills those that
+/// decode on their own, so that a file with a broken section still has its other sections
+/// checked, by the same rules.
+struct PolicyParts {
+    /// A calendar or union entry: its id when the file gives one as a string, and the decoded value.
+    struct Entry<Value> {
+        var index: Int
+        var id: String?
+        var value: Value?
+    }
+
+    var version: Int?
+    var calendars: [Entry<BusinessCalendar>] = []
+    var unions: [Entry<CalendarUnion>] = []
+    var selection: CalendarSelection?
+    var sla: SLAPolicy?
+    var returns: ReturnPolicy?
+    var empowerment: EmpowermentPolicy?
+    var routing: RoutingPolicy?
+    var privacy: PrivacyPolicy?
+    /// False when the list of calendars or unions is itself broken, so references cannot be judged.
+    var idsComplete = true
+
+    init() {}
+
+    init(_ document: SupportPolicyDocument) {
+        version = document.version
+        calendars = document.calendars.enumerated().map { Entry(index: $0.offset, id: $0.element.id, value: $0.element) }
+        unions = document.unions.enumerated().map { Entry(index: $0.offset, id: $0.element.id, value: $0.element) }
+        selection = document.calendarSelection
+        sla = document.sla
+        returns = document.returns
+        empowerment = document.empowerment
+        routing = document.routing
+        privacy = document.privacy
+    }
+
+    /// Every rule broken, in document order.
+    func issues() -> [PolicyIssue] {
+        var issues: [PolicyIssue] = []
+        if let version, version != 1 { issues.append(PolicyIssue(path: "version", message: "unsupported version \(version) (this code reads 1)")) }
+        if calendars.isEmpty { issues.append(PolicyIssue(path: "calendars", message: "must define at least one calendar")) }
+        var ids: Set<String> = []
+        for entry in calendars {
+            if let calendar = entry.value { issues += calendar.validate(path: "calendars[\(entry.index)]") }
+            if let id = entry.id, !id.isEmpty, !ids.insert(id).inserted {
+                issues.append(PolicyIssue(path: "calendars[\(entry.index)].id", message: "\"\(id)\" is defined twice"))
+            }
+        }
+        let calendarIDs = ids
+        // References are checked only when every calendar and union id is known: a calendar whose
+        // id is missing or malformed already has its own diagnostic, and would make every
+        // reference to it look broken.
+        let allIDsKnown = idsComplete && calendars.allSatisfy { $0.id != nil } && unions.allSatisfy { $0.id != nil }
+        for entry in unions {
+            if let id = entry.id, !ids.insert(id).inserted {
+                issues.append(PolicyIssue(path: "unions[\(entry.index)].id", message: "\"\(id)\" is already a calendar or union id"))
+            }
+            guard let union = entry.value else { continue }
+            if union.members.isEmpty { issues.append(PolicyIssue(path: "unions[\(entry.index)].members", message: "must list at least one calendar")) }
+            for (j, member) in union.members.enumerated() where allIDsKnown && !calendarIDs.contains(member) {
+                issues.append(PolicyIssue(path: "unions[\(entry.index)].members[\(j)]", message: "no calendar \"\(member)\"" + Self.suggestion(member, calendarIDs)))
+            }
+        }
+        if let selection, allIDsKnown {
+            func reference(_ id: String, _ path: String) {
+                if !ids.contains(id) { issues.append(PolicyIssue(path: path, message: "no calendar or union \"\(id)\"" + Self.suggestion(id, ids))) }
+            }
+            reference(selection.defaultCalendar, "calendarSelection.defaultCalendar")
+            for (team, id) in selection.teams.sorted(by: { $0.key < $1.key }) { reference(id, "calendarSelection.teams.\(team)") }
+            for (account, id) in selection.accounts.sorted(by: { $0.key < $1.key }) { reference(id, "calendarSelection.accounts.\(account)") }
+        }
+        if let sla { issues += sla.validate(path: "sla") }
+        if let returns { issues += returns.validate(path: "returns") }
+        if let empowerment { issues += empowerment.validate(path: "empowerment") }
+        if let routing { issues += routing.validate(path: "routing") }
+        if let privacy { issues += privacy.validate(path: "privacy") }
+        return issues
+    }
+
+    /// Things that are allowed but probably not meant; the validator reports them as warnings.
+    func warnings() -> [PolicyIssue] {
+        var warnings: [PolicyIssue] = []
+        for entry in unions {
+            guard let union = entry.value else { continue }
+            var seen: Set<String> = []
+            for (j, member) in union.members.enumerated() where !seen.insert(member).inserted {
+                warnings.append(PolicyIssue(path: "unions[\(entry.index)].members[\(j)]", message: "\"\(member)\" is listed twice"))
+            }
+        }
+        if let sla {
+            // The most specific row wins per metric, the earlier on a tie: a later row with the same
+            // match keys only takes effect for metrics the earlier one leaves unset.
+            for (i, row) in sla.targets.enumerated() {
+                guard let earlier = sla.targets.prefix(i).firstIndex(where: {
+                    $0.priority == row.priority && $0.channel == row.channel && $0.tier == row.tier
+                }) else { continue }
+                let shadow = sla.targets[earlier]
+                if SLAMetric.allCases.allSatisfy({ row.duration($0) == nil || shadow.duration($0) != nil }) {
+                    warnings.append(PolicyIssue(path: "sla.targets[\(i)]", message: "never applies: targets[\(earlier)] matches the same threads and sets every metric this row sets"))
+                }
+            }
+        }
+        for (i, role) in (empowerment?.roles ?? []).enumerated() {
+            for (j, limit) in role.limits.enumerated() {
+                let p = "empowerment.roles[\(i)].limits[\(j)]"
+                // ApprovalDesk checks a request against the role's first limit of its kind.
+                if let first = role.limits.firstIndex(where: { $0.kind == limit.kind }), first < j {
+                    warnings.append(PolicyIssue(path: "\(p).kind", message: "never applies: limits[\(first)] is this role's \(limit.kind.rawValue) limit (the first of a kind is used)"))
+                }
+                if limit.periodDays != nil, limit.maxTotalPerPeriod == nil {
+                    warnings.append(PolicyIssue(path: "\(p).periodDays", message: "has no effect without maxTotalPerPeriod"))
+                }
+            }
+        }
+        return warnings
+    }
+
+    /// `"; did you mean \"x\"?"` when one of `known` is close to `word`, else empty.
+    static func suggestion(_ word: String, _ known: Set<String>) -> String {
+        guard let best = Suggestion.closest(to: word, in: known.sorted()), Suggestion.isClose(best.distance, word, best.word) else { return "" }
+        return "; did you mean \"\(best.word)\"?"
     }
 }

@@ -66,7 +66,7 @@ import TestSupport
         ("timeZone: Europe/Stockholm", "timeZone: Europe/Stokholm",
          ["calendars[0].timeZone: unknown IANA time zone \"Europe/Stokholm\""]),
         ("{defaultCalendar: office}", "{defaultCalendar: offcie}",
-         ["calendarSelection.defaultCalendar: no calendar or union \"offcie\""]),
+         ["calendarSelection.defaultCalendar: no calendar or union \"offcie\"; did you mean \"office\"?"]),
         ("to: \"17:00\"", "to: \"25:00\"", ["calendars[0].weekly.monday[0].to: \"25:00\" is not a time HH:mm"]),
     ])
     func malformedFieldIsNamed(original: String, replacement: String, expected: [String]) {
