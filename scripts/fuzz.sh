@@ -61,7 +61,7 @@ for name in "${selected[@]}"; do
   # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$bin/$name" "$corpus" "${dict[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} 2>&1 | tee "$work/$name/log" | grep -E '^#[0-9]+ +(DONE|INITED)|ERROR|SUMMARY|stat::|artifact' >&2
+    -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} 2>&1 | tee "$work/$name/log" | grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)|ERROR|SUMMARY|stat::|artifact' >&2
   status=${PIPESTATUS[0]}
   set -e
   if [ "$status" -ne 0 ] || [ -n "$(ls -A "$artifacts")" ]; then
