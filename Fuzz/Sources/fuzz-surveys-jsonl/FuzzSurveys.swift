@@ -1,0 +1,20 @@
+import Foundation
+import FuzzDriver
+import Metrics
+
+/// libFuzzer entry: the bytes are a surveys file (JSON Lines of NPS and CSAT answers). Must give
+/// one result per non-blank line.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
+    _ = SurveyReader.read(data, defaultRegion: "SE")
+    return 0
+}
+
+/// Starts libFuzzer on ``fuzz(_:_:)``.
+@main
+enum FuzzMain {
+    static func main() {
+        exit(supportkit_fuzz_run(CommandLine.argc, CommandLine.unsafeArgv))
+    }
+}
