@@ -53,6 +53,8 @@ let package = Package(
             path: "Sources/export-workload"),
         suite("IdentityResolution", ["CustomerModel"], extra: ["BenchmarkRandom"]),
         suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
+        // Threading with random Message-IDs and with ids crafted to collide under the unseeded fingerprint.
+        suite("HashFlooding", ["Conversation", "CustomerModel"], extra: ["SupportWorkload", "BenchmarkRandom"]),
         suite("SLAEvaluation", ["CustomerModel", "Policy"], extra: ["BenchmarkRandom"]),
         suite("TextAnalysis", ["Localization"]),
         // A deterministic multilingual corpus and queries for search (Snowball vocabularies, Zipf).
