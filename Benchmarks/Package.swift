@@ -33,10 +33,13 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The one seeded generator (SplitMix64) of every workload below.
+        .target(name: "BenchmarkRandom", path: "Sources/BenchmarkRandom"),
         // A deterministic generator of support mail with ground truth, shared by the suites.
         .target(
             name: "SupportWorkload",
             dependencies: [
+                "BenchmarkRandom",
                 .product(name: "Conversation", package: supportKit),
                 .product(name: "CustomerModel", package: supportKit),
             ],
@@ -48,14 +51,16 @@ let package = Package(
             name: "export-workload",
             dependencies: ["SupportWorkload"] + ["CustomerModel", "Storage", "SQLiteStorage", "SupportDesk"].map { .product(name: $0, package: supportKit) },
             path: "Sources/export-workload"),
-        suite("IdentityResolution", ["CustomerModel"]),
+        suite("IdentityResolution", ["CustomerModel"], extra: ["BenchmarkRandom"]),
         suite("ThreadMerging", ["Conversation", "CustomerModel"], extra: ["SupportWorkload"]),
-        suite("SLAEvaluation", ["CustomerModel", "Policy"]),
+        // Threading with random Message-IDs and with ids crafted to collide under the unseeded fingerprint.
+        suite("HashFlooding", ["Conversation", "CustomerModel"], extra: ["SupportWorkload", "BenchmarkRandom"]),
+        suite("SLAEvaluation", ["CustomerModel", "Policy"], extra: ["BenchmarkRandom"]),
         suite("TextAnalysis", ["Localization"]),
         // A deterministic multilingual corpus and queries for search (Snowball vocabularies, Zipf).
         .target(
             name: "SearchWorkload",
-            dependencies: ["CustomerModel", "Conversation", "Localization", "Storage", "SQLiteStorage"].map {
+            dependencies: ["BenchmarkRandom"] + ["CustomerModel", "Conversation", "Localization", "Storage", "SQLiteStorage"].map {
                 .product(name: $0, package: supportKit)
             },
             path: "Sources/SearchWorkload"
@@ -70,7 +75,7 @@ let package = Package(
         // A deterministic event log for the KPI fold, its CSV export for DuckDB (scripts/kpi_peers.py), and the fold.
         .target(
             name: "KPIWorkload",
-            dependencies: ["Conversation", "CustomerModel", "Metrics", "Storage"].map { .product(name: $0, package: supportKit) },
+            dependencies: ["BenchmarkRandom"] + ["Conversation", "CustomerModel", "Metrics", "Storage"].map { .product(name: $0, package: supportKit) },
             path: "Sources/KPIWorkload"),
         .executableTarget(name: "export-kpi-workload", dependencies: ["KPIWorkload", .product(name: "Metrics", package: supportKit), .product(name: "Storage", package: supportKit)], path: "Sources/export-kpi-workload"),
         suite("KPIFold", ["Metrics"], extra: ["KPIWorkload"]),

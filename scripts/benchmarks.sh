@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
 mode="${1:-check}"
-filter='kpi_fold_100k_events|identity_resolution_100k.*|threading_100k|mail_parsing_10k|sla_evaluation_100k|language_id_short_texts|analyzer_tokens_sv_1mb|search_10k_build|search_10k_segment_build|search_100k_queries_.*|search_100k_store_queries_.*|desk_one_mail_10k_store'
+filter='kpi_fold_100k_events|identity_resolution_100k.*|threading_100k|mail_parsing_10k|sla_evaluation_100k|language_id_short_texts|analyzer_tokens_sv_1mb|search_10k_build|search_10k_segment_build|search_100k_queries_.*|search_100k_store_queries_.*|desk_one_mail_10k_store|hash_flooding_10k_.*'
 case "$mode" in
   check)
     # One suite at a time: package-benchmark's plugin stops at the first suite that deviates,
@@ -20,7 +20,7 @@ case "$mode" in
     # A suite passes when it is within its thresholds or only better than them (a machine
     # quieter than the one that recorded them); it fails on anything worse, or on any other error.
     failed=0
-    for target in DeskIngest IdentityResolution KPIFold SLAEvaluation Search TextAnalysis ThreadMerging; do
+    for target in DeskIngest HashFlooding IdentityResolution KPIFold SLAEvaluation Search TextAnalysis ThreadMerging; do
       log="$(mktemp)"
       set +e
       swift package --disable-sandbox benchmark thresholds check --target "$target" --filter "$filter" \

@@ -26,28 +26,28 @@ public struct ContactPoint: Hashable, Sendable, Codable, CustomStringConvertible
     public let kind: Kind
     /// The normalised value: the address, the E.164 number, or the handle.
     public let value: String
-    /// FNV-1a of kind and value, computed once: identity resolution hashes the
+    /// A keyed hash of kind and value, computed once: identity resolution hashes the
     /// same contact point into large tables many times, and comparing this
-    /// first avoids most string comparisons.
+    /// first avoids most string comparisons. Keyed (the standard library's `Hasher`, seeded per
+    /// process) because addresses and handles are strangers' choice: it was FNV-1a, whose
+    /// collisions anyone can compute, and `hash(into:)` feeds only this to the tables
+    /// (docs/reliability.md, "Attacker-chosen identifiers"). Never encoded: a decoded contact
+    /// point computes its own.
     private let fingerprint: UInt64
 
     private init(kind: Kind, value: String) {
         self.kind = kind
         self.value = value
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
+        var hasher = Hasher()
         switch kind {
-        case .email: mix(1)
-        case .phone: mix(2)
+        case .email: hasher.combine(1 as UInt8)
+        case .phone: hasher.combine(2 as UInt8)
         case .handle(let platform):
-            mix(3)
-            for byte in platform.utf8 { mix(byte) }
-            mix(0)
+            hasher.combine(3 as UInt8)
+            hasher.combine(platform)
         }
-        for byte in value.utf8 { mix(byte) }
-        fingerprint = hash
+        hasher.combine(value)
+        fingerprint = UInt64(truncatingIfNeeded: hasher.finalize())
     }
 
     public static func == (lhs: ContactPoint, rhs: ContactPoint) -> Bool {

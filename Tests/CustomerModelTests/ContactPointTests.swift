@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import CustomerModel
 import TestSupport
 
@@ -143,5 +144,28 @@ struct IdempotenceTests {
         default:
             return "@" + String((0..<Int.random(in: 1...12, using: &random)).map { _ in "aBc_1.Ö".randomElement(using: &random)! })
         }
+    }
+}
+
+@Suite("Contact points as table keys")
+struct ContactPointKeyTests {
+    /// The fingerprint is keyed per process and never encoded: a decoded contact point computes
+    /// its own, so it equals and hashes as the original.
+    @Test func decodedContactPointEqualsAndHashesAsTheOriginal() throws {
+        let points = [
+            try ContactPoint.email("Anna@Example.SE"), try ContactPoint.phone("+46 70-123 45 67"),
+            try ContactPoint(kind: .handle(platform: "instagram"), normalising: "@Anna.Shop"),
+        ]
+        let decoded = try JSONDecoder().decode([ContactPoint].self, from: JSONEncoder().encode(points))
+        #expect(decoded == points)
+        #expect(decoded.map(\.hashValue) == points.map(\.hashValue))
+        #expect(Set(points + decoded).count == 3)
+    }
+
+    /// Kinds stay apart even for the same value.
+    @Test func kindIsPartOfTheIdentity() throws {
+        let handle = try ContactPoint(kind: .handle(platform: "whatsapp"), normalising: "46701234567")
+        let other = try ContactPoint(kind: .handle(platform: "telegram"), normalising: "46701234567")
+        #expect(handle != other)
     }
 }

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkRandom
 import CustomerModel
 import Foundation
 import Policy
@@ -6,16 +7,6 @@ import Policy
 // SLA evaluation of many open threads against a split-shift Stockholm calendar precomputed as a
 // BusinessTimeline (2025-2028). The workload is deterministic: a fixed seed and a fixed "now".
 
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let now = Date(timeIntervalSince1970: 1_782_900_000)  // 2026-07-01
 
@@ -39,7 +30,7 @@ private func makeEvaluator() -> SLAEvaluator? {
 }
 
 private func makeThreads(_ count: Int) -> [SLAThreadSnapshot] {
-    var rng = SplitMix64(state: 2026)
+    var rng = SplitMix64(seed: 2026)
     let tiers: [CustomerTier] = [.standard, .standard, .standard, "vip", "enterprise-gold"]
     var threads: [SLAThreadSnapshot] = []
     threads.reserveCapacity(count)

@@ -1,3 +1,4 @@
+import BenchmarkRandom
 import Conversation
 import CustomerModel
 import Foundation
@@ -11,21 +12,9 @@ public struct KPIWorkload: Sendable {
     /// The events, in log order, with message facts.
     public let events: [MetricsEvent]
 
-    private struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// About `count` events (whole tickets).
     public init(events count: Int, seed: UInt64 = 2026) {
-        var random = Random(state: seed)
+        var random = SplitMix64(seed: seed)
         let start = 1_790_000_000.0  // 2026-09-21
         let languages = ["sv", "fi", "de", "en", "it", "da"]
         let words = ["paket", "retur", "leverans", "faktura", "storlek", "trasig", "försen", "betalning", "order", "byte"]

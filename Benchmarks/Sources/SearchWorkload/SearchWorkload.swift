@@ -1,3 +1,4 @@
+import BenchmarkRandom
 import Foundation
 
 /// A deterministic multilingual message corpus and query set for the search benchmarks.
@@ -82,7 +83,7 @@ public struct SearchWorkload: Sendable {
         messageCount: Int, partyCount: Int = 200_000, queriesPerClass: Int = 300, seed: UInt64 = 5,
         vocabularyRoot: String = "/usr/share/snowball/data"
     ) throws(LoadError) {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         languages = Self.languageWeights.map(\.code)
         var vocabularies: [[String]] = []
         for entry in Self.languageWeights {
@@ -123,7 +124,7 @@ public struct SearchWorkload: Sendable {
         }
 
         // Queries, from their own seed so the corpus size does not change how they are drawn.
-        var queryRNG = SplitMix64(state: seed &+ 0x5EA4C4)
+        var queryRNG = SplitMix64(seed: seed &+ 0x5EA4C4)
         for termCount in 1...3 {
             let className = "\(termCount)-term"
             for _ in 0..<queriesPerClass {
@@ -174,20 +175,6 @@ public struct SearchWorkload: Sendable {
     }
 }
 
-/// SplitMix64: small, fast, and the same sequence on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    /// A generator starting from `state`.
-    public init(state: UInt64) { self.state = state }
-    /// The next value.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Ranks 0..<count with P(rank r) ∝ 1 / (r + 1)^s, by binary search over the cumulative weights.
 struct ZipfSampler: Sendable {

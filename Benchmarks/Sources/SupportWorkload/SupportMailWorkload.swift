@@ -1,3 +1,4 @@
+import BenchmarkRandom
 import Conversation
 import CustomerModel
 import Foundation
@@ -46,7 +47,7 @@ public struct SupportMailWorkload: Sendable {
 
     /// Generates `count` messages from seed `seed`.
     public init(count: Int, seed: UInt64) {
-        var random = WorkloadRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let customerCount = max(1, count / 8)
         customers = (0..<customerCount).map { PartyID("c\($0)") }
         let span = 90.0 * 86_400
@@ -200,30 +201,3 @@ public struct PairwiseScore: Sendable {
     }
 }
 
-/// SplitMix64 with a few distributions.
-public struct WorkloadRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// A generator from a seed.
-    public init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    /// Zipf-distributed in 1...max with exponent s (inverse-CDF over a small table).
-    public mutating func zipf(s: Double, max: Int) -> Int {
-        var total = 0.0
-        for k in 1...max { total += 1 / pow(Double(k), s) }
-        var target = unit() * total
-        for k in 1...max {
-            target -= 1 / pow(Double(k), s)
-            if target <= 0 { return k }
-        }
-        return max
-    }
-}

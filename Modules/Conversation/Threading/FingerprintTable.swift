@@ -8,7 +8,11 @@ import CPrefetch
 /// node's thread touches three cache lines; at a million messages each is a
 /// likely miss. Here the entry *is* the node: its index is the node number.
 ///
-/// Linear probing, power-of-two capacity, at most 5/8 full. The all-zero key
+/// Linear probing, power-of-two capacity, at most 5/8 full. A key's probe starts at a
+/// bucket mixed from *both* halves and a random seed of the table's own (``bucket(_:_:)``):
+/// keys can be stable fingerprints, which anyone can make collide in one half (the subject and
+/// quote keys), and choosing the bucket by `low` alone let such keys pile into one probe chain
+/// (docs/reliability.md, "Attacker-chosen identifiers"). The all-zero key
 /// marks an empty slot (a fingerprint that happens to be zero is stored as
 /// `low = 1`). Growing moves entries, so indices change: ``grow(remap:)``
 /// returns the old-to-new mapping for the caller to fix what it stored.
@@ -25,11 +29,29 @@ struct FingerprintTable {
     private(set) var entries: [Entry]
     private(set) var count = 0
     private var mask: Int
+    /// This table's bucket seed, drawn when it is made.
+    private let seedHigh: UInt64
+    private let seedLow: UInt64
 
     init(minimumCapacity: Int = 0) {
         let capacity = Self.capacity(for: minimumCapacity)
         entries = Array(repeating: Entry(high: 0, low: 0, first: -1, second: -1), count: capacity)
         mask = capacity - 1
+        var generator = SystemRandomNumberGenerator()
+        seedHigh = generator.next()
+        seedLow = generator.next()
+    }
+
+    /// Where the probe for a key starts (before masking): a multiply-xorshift mix of both
+    /// halves and the seed. Keys that differ only in `high` land apart; so do keys made to
+    /// agree in `low`, since the seed decides the rest.
+    @inline(__always)
+    private func bucket(_ high: UInt64, _ low: UInt64) -> Int {
+        var z = (high ^ seedHigh) &* 0x9E37_79B9_7F4A_7C15
+        z ^= z &>> 32
+        z = (z ^ low ^ seedLow) &* 0xD6E8_FEB8_6659_FD93
+        z ^= z &>> 32
+        return Int(truncatingIfNeeded: z)
     }
 
     private static func capacity(for count: Int) -> Int {
@@ -51,8 +73,9 @@ struct FingerprintTable {
     /// The index of `key`, or nil.
     func find(_ key: MessageFingerprint) -> Int32? {
         let (high, low) = Self.normalized(key)
+        let start = bucket(high, low)
         return entries.withUnsafeBufferPointer { buffer in
-            var index = Int(truncatingIfNeeded: low) & mask
+            var index = start & mask
             while true {
                 let entry = buffer[index]
                 if entry.high == high, entry.low == low { return Int32(index) }
@@ -65,9 +88,10 @@ struct FingerprintTable {
     /// Hints the cache line where `key`'s probe starts.
     @inline(__always)
     func prefetch(_ key: MessageFingerprint) {
-        let (_, low) = Self.normalized(key)
+        let (high, low) = Self.normalized(key)
+        let start = bucket(high, low)
         entries.withUnsafeBufferPointer { buffer in
-            if let base = buffer.baseAddress { supportkit_prefetch(base + (Int(truncatingIfNeeded: low) & mask)) }
+            if let base = buffer.baseAddress { supportkit_prefetch(base + (start & mask)) }
         }
     }
 
@@ -77,8 +101,9 @@ struct FingerprintTable {
     mutating func intern(_ key: MessageFingerprint) -> (index: Int32, inserted: Bool) {
         let (high, low) = Self.normalized(key)
         let mask = mask
+        let start = bucket(high, low)
         let (index, inserted) = entries.withUnsafeMutableBufferPointer { buffer -> (Int, Bool) in
-            var index = Int(truncatingIfNeeded: low) & mask
+            var index = start & mask
             while true {
                 let entry = buffer[index]
                 if entry.high == high, entry.low == low { return (index, false) }
@@ -118,7 +143,7 @@ struct FingerprintTable {
         let newMask = capacity - 1
         var remap = Array(repeating: Int32(-1), count: entries.count)
         for (old, entry) in entries.enumerated() where entry.high != 0 || entry.low != 0 {
-            var index = Int(truncatingIfNeeded: entry.low) & newMask
+            var index = bucket(entry.high, entry.low) & newMask
             while grown[index].high != 0 || grown[index].low != 0 { index = (index + 1) & newMask }
             grown[index] = entry
             remap[old] = Int32(index)

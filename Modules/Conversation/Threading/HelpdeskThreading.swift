@@ -107,7 +107,8 @@ public enum ThreadingError: Error, Hashable, Sendable, CustomStringConvertible {
 /// (the desk's own) are trusted.
 ///
 /// Cost per message: O(its references) hash lookups on 128-bit Message-ID
-/// fingerprints (see `MessageFingerprint`), one fingerprint of the start of its
+/// fingerprints (see `MessageFingerprint`; keyed per process, so ids crafted to collide
+/// cannot slow the tables down), one fingerprint of the start of its
 /// text (for later quotes), plus subject and quote reading when headers did not
 /// decide. About 130–160 bytes of state per message.
 ///
@@ -640,11 +641,12 @@ public struct HelpdeskThreading: ThreadingStrategy {
         return Decision(slot: chosen, rule: rule, evidence: evidence, notes: notes)
     }
 
-    /// A Message-ID's fingerprint, read from the string's bytes in place.
+    /// A Message-ID's (or a party id's) keyed fingerprint, read from the string's bytes in place.
+    /// Keyed (per process): the ids are strangers' choice, and the tables hold nothing stored.
     @inline(__always)
     private static func fingerprint(_ id: borrowing String) -> MessageFingerprint {
-        if let fingerprint = id.utf8.withContiguousStorageIfAvailable({ MessageFingerprint(contiguous: $0) }) { return fingerprint }
-        return MessageFingerprint(copy id)
+        if let fingerprint = id.utf8.withContiguousStorageIfAvailable({ MessageFingerprint(keyed: $0) }) { return fingerprint }
+        return MessageFingerprint(keyed: copy id)
     }
 
     /// The quote fingerprint of a message's text (borrowed: a copy would retain it).
@@ -659,11 +661,11 @@ public struct HelpdeskThreading: ThreadingStrategy {
     private static func ownFingerprint(_ message: UnsafePointer<SupportMessage>) -> MessageFingerprint {
         if message.pointee.headers.messageID == nil { return fingerprint(message.pointee.id.rawValue) }
         if let fingerprint = message.pointee.headers.messageID?.utf8.withContiguousStorageIfAvailable({
-            MessageFingerprint(contiguous: $0)
+            MessageFingerprint(keyed: $0)
         }) {
             return fingerprint
         }
-        return MessageFingerprint(message.pointee.headers.messageID ?? "")
+        return MessageFingerprint(keyed: message.pointee.headers.messageID ?? "")
     }
 
     /// The key of a text fingerprint in `quoteIndex`: mixed with the party, so

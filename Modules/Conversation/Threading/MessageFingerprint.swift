@@ -7,6 +7,15 @@
 /// client reusing a Message-ID, which threading already tolerates; and a
 /// collision could still never join two parties' threads, which the owner check
 /// forbids independently.
+///
+/// Two forms (docs/reliability.md, "Attacker-chosen identifiers"):
+/// - **Stable** (``init(contiguous:)`` and the other initialisers): the same value in every
+///   process, for what is stored or derived into stored values (derived Message-IDs, the
+///   stored threading index's subject and quote keys). Every step is a bijection, so anyone
+///   can compute ids that collide in a chosen half: it must not pick table buckets by itself.
+/// - **Keyed** (``init(keyed:)``): both lanes start from a per-process random key, so nobody
+///   outside the process can compute which ids collide. The in-memory engine
+///   (`HelpdeskThreading`) keys Message-IDs and parties this way; it never stores them.
 struct MessageFingerprint: Hashable {
     private(set) var high: UInt64
     private(set) var low: UInt64
@@ -41,9 +50,40 @@ struct MessageFingerprint: Hashable {
     /// The same fingerprint as the generic initialiser, eight bytes per step
     /// (a little-endian load packs bytes exactly as the byte loop does).
     init(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(bytes, seeds: 0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F)
+    }
+
+    /// The keyed fingerprint of `bytes`: the stable one's steps, from the process's random key
+    /// (``Key/process``) instead of fixed starting values. Equal bytes give equal fingerprints
+    /// within a process; which bytes collide cannot be worked out from outside it. Never store it.
+    init(keyed bytes: UnsafeBufferPointer<UInt8>) {
+        let key = Key.process
+        self.init(bytes, seeds: key.high, key.low)
+    }
+
+    /// The keyed fingerprint of a string's UTF-8 bytes (``init(keyed:)``).
+    init(keyed id: String) {
+        var id = id
+        self = id.withUTF8 { MessageFingerprint(keyed: $0) }
+    }
+
+    /// A per-process random key, drawn once from the system's generator.
+    struct Key: Sendable {
+        let high: UInt64
+        let low: UInt64
+
+        /// This process's key.
+        static let process: Key = {
+            var generator = SystemRandomNumberGenerator()
+            return Key(high: generator.next(), low: generator.next())
+        }()
+    }
+
+    @inline(__always)
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, seeds seedHigh: UInt64, _ seedLow: UInt64) {
         let count = bytes.count
-        var h1: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
-        var h2: UInt64 = 0xC2B2_AE3D_27D4_EB4F &+ UInt64(count)
+        var h1: UInt64 = seedHigh ^ UInt64(count)
+        var h2: UInt64 = seedLow &+ UInt64(count)
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             var offset = 0
@@ -97,13 +137,17 @@ struct MessageFingerprint: Hashable {
         return z ^ (z >> 32)
     }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(low) }
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(high)
+        hasher.combine(low)
+    }
 
     // The fingerprint is already a well-mixed hash, so tables use it directly,
     // mixed with their seed, instead of running SipHash over it again: that
-    // was a tenth of the threading hot path. Flooding resistance is unchanged,
-    // since colliding fingerprints collide under any seed anyway.
+    // was a tenth of the threading hot path. Both halves count: stable
+    // fingerprints whose `low` halves were made to collide then still spread.
     func _rawHashValue(seed: Int) -> Int {
-        Int(truncatingIfNeeded: Self.mix(low ^ UInt64(truncatingIfNeeded: seed), 0x9E37_79B9_7F4A_7C15))
+        let mixedHigh = Self.mix(high ^ UInt64(truncatingIfNeeded: seed), 0x9E37_79B9_7F4A_7C15)
+        return Int(truncatingIfNeeded: Self.mix(low ^ mixedHigh, 0xD6E8_FEB8_6659_FD93))
     }
 }

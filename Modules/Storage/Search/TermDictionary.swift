@@ -85,13 +85,15 @@ struct TermDictionary: Sendable {
         return true
     }
 
-    /// FNV-1a over the bytes, folded to 32 bits and mixed (the low bits choose the slot).
+    /// The term's slot hash: the standard library's `Hasher` (SipHash-1-3 under a per-process
+    /// random seed) over the bytes, cut to 32 bits (the low bits choose the slot). Terms are
+    /// strangers' words, so the hash must be keyed: it was FNV-1a with a fixed finalizer, whose
+    /// collisions anyone can compute, and colliding terms made one long probe chain
+    /// (docs/reliability.md, "Attacker-chosen identifiers"). Never stored: the slots are
+    /// rebuilt in each process.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        h ^= h >> 29
-        h = h &* 0xBF58_476D_1CE5_E9B9
-        h ^= h >> 32
-        return UInt32(truncatingIfNeeded: h)
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        return UInt32(truncatingIfNeeded: hasher.finalize())
     }
 }
