@@ -100,7 +100,8 @@ let package = Package(
             name: "SupportDesk",
             dependencies: [
                 "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage",
-                .product(name: "Metrics", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
+                // CoreMetrics only: swift-metrics' `Metrics` target shares our Metrics module's name, and a
+                // host graph that reaches it needs a module alias (which SwiftPM has been seen to reject).
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
