@@ -100,8 +100,10 @@ let package = Package(
             name: "SupportDesk",
             dependencies: [
                 "CustomerModel", "Conversation", "Localization", "Policy", "Metrics", "Storage",
-                // CoreMetrics only: swift-metrics' `Metrics` target shares our Metrics module's name, and a
-                // host graph that reaches it needs a module alias (which SwiftPM has been seen to reject).
+                // swift-metrics' `Metrics` target shares our Metrics module's name: declaring the product
+                // under an alias is what lets SwiftPM accept the two in one graph (packages that depend on
+                // SupportKit — Benchmarks, Fuzz, the Prometheus example — fail to load without it).
+                .product(name: "Metrics", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
