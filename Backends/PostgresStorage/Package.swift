@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "Conversation", package: supportKit),
                 .product(name: "Storage", package: supportKit),
                 .product(name: "StorageConformance", package: supportKit),
+                .product(name: "DeskConformance", package: supportKit),
                 .product(name: "SupportDesk", package: supportKit),
                 .product(name: "Policy", package: supportKit),
             ],

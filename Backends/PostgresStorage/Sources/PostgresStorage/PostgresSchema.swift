@@ -165,17 +165,30 @@ enum PostgresSchema {
         ),
     ]
 
-    /// Applies the migrations not yet applied, in order, each in the caller's write transaction.
+    /// The names of the migrations this database has not applied yet, read without writing
+    /// (so a store opens on a read-only standby once its primary is migrated).
+    static func pending(_ session: PostgresSession) throws(StorageError) -> [String] {
+        let present = try session.row(
+            "SELECT to_regclass('supportkit_migration') IS NOT NULL AS present", operation: "look for the migration table")?.bool("present") ?? false
+        guard present else { return migrations.map(\.name) }
+        let applied = Set(try session.rows("SELECT name FROM supportkit_migration", operation: "read applied migrations").map {
+            row throws(StorageError) in try row.string("name")
+        })
+        return migrations.map(\.name).filter { !applied.contains($0) }
+    }
+
+    /// Applies the migrations not yet applied, in order, in the caller's write transaction.
     static func migrate(_ session: PostgresSession) throws(StorageError) {
         try session.run(
             "CREATE TABLE IF NOT EXISTS supportkit_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
             operation: "create the migration table")
-        let applied = Set(try session.rows("SELECT name FROM supportkit_migration", operation: "read applied migrations").map {
-            row throws(StorageError) in try row.string("name")
-        })
-        for migration in migrations where !applied.contains(migration.name) {
-            // A multi-statement string goes through the simple protocol: no parameters here.
-            try session.simple(migration.sql, operation: "migration \(migration.name)")
+        let waiting = Set(try pending(session))
+        for migration in migrations where waiting.contains(migration.name) {
+            // One statement at a time (the extended protocol runs one per message); the store's
+            // own SQL has a semicolon only at the end of a statement.
+            for statement in migration.sql.split(separator: ";\n") where !statement.allSatisfy(\.isWhitespace) {
+                try session.run(String(statement), operation: "migration \(migration.name)")
+            }
             try session.run("INSERT INTO supportkit_migration (name) VALUES ($1)", [.text(migration.name)], operation: "record migration")
         }
     }

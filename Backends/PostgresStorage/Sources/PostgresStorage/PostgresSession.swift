@@ -11,8 +11,6 @@ enum SQLValue: Sendable {
     case integer(Int64?)
     case real(Double?)
     case bytes(Data?)
-
-    static func text(_ value: some StringProtocol) -> SQLValue { .text(String(value)) }
 }
 
 /// A row as the server sent it, read by column name; a missing or mistyped column is
@@ -81,27 +79,19 @@ final class PostgresSession {
     /// - Throws: ``StorageError/backend(_:)`` with the operation, SQLSTATE and the server's message.
     @discardableResult
     func rows(_ sql: String, _ values: [SQLValue] = [], operation: String) throws(StorageError) -> [SQLRow] {
-        var bindings = PostgresBindings(capacity: values.count)
-        for value in values {
-            switch value {
-            case .text(let text): bindings.append(text)
-            case .integer(let number): bindings.append(number)
-            case .real(let number): bindings.append(number)
-            case .bytes(let data): bindings.append(data)
-            }
-        }
         do {
+            var bindings = PostgresBindings(capacity: values.count)
+            for value in values {
+                switch value {
+                case .text(let text): bindings.append(text)
+                case .integer(let number): bindings.append(number)
+                case .real(let number): bindings.append(number)
+                case .bytes(let data): try bindings.append(data)
+                }
+            }
             let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
             return result.rows.map(SQLRow.init)
         } catch {
-            throw PostgresSupportStore.storageError(error, operation: operation)
-        }
-    }
-
-    /// Runs several statements without parameters (the simple query protocol): migrations and
-    /// maintenance whose text is the store's own, never a caller's.
-    func simple(_ sql: String, operation: String) throws(StorageError) {
-        do { _ = try connection.simpleQuery(sql).wait() } catch {
             throw PostgresSupportStore.storageError(error, operation: operation)
         }
     }

@@ -112,8 +112,11 @@ public final class PostgresSupportStore: SupportStore {
         self.client = client
         runner = Task { await client.run() }
         do {
-            try await withSession(write: true, operation: "migrate") { session throws(StorageError) in
-                try PostgresSchema.migrate(session)
+            let pending = try await withSession(write: false, operation: "read migrations") { session throws(StorageError) in
+                try PostgresSchema.pending(session)
+            }
+            if !pending.isEmpty {
+                try await withSession(write: true, operation: "migrate") { session throws(StorageError) in try PostgresSchema.migrate(session) }
             }
         } catch {
             runner.cancel()
@@ -559,7 +562,7 @@ public final class PostgresSupportStore: SupportStore {
     func vacuum(_ tables: [String], full: Bool) async throws(StorageError) {
         let statement = full ? "VACUUM FULL" : "VACUUM"
         try await withConnection(operation: "vacuum") { session throws(StorageError) in
-            for table in tables { try session.simple("\(statement) \(table)", operation: "\(statement) \(table)") }
+            for table in tables { try session.run("\(statement) \(table)", operation: "\(statement) \(table)") }
         }
     }
 
@@ -575,7 +578,7 @@ public final class PostgresSupportStore: SupportStore {
         do {
             result = try search { key in
                 do { return try lookup(key) } catch {
-                    if failure == nil { failure = error }
+                    if failure == nil { failure = (error as? StorageError) ?? .backend(String(describing: error)) }
                     return nil
                 }
             }
