@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "StorageConformance", targets: ["StorageConformance"]),
+        .library(name: "DeskConformance", targets: ["DeskConformance"]),
         .library(name: "SQLiteStorage", targets: ["SQLiteStorage"]),
         .library(name: "SupportDesk", targets: ["SupportDesk"]),
     ],
@@ -80,6 +81,10 @@ let package = Package(
         ),
         // The checks every store backend must pass, for backends' own test targets.
         .target(name: "StorageConformance", dependencies: ["CustomerModel", "Conversation", "Storage"], path: "Modules/StorageConformance", swiftSettings: strictSwift6),
+        // The system-of-record property a desk over any backend must keep, for backends' own test targets.
+        .target(
+            name: "DeskConformance", dependencies: ["CustomerModel", "Conversation", "Policy", "Storage", "SupportDesk", "TestSupport"],
+            path: "Modules/DeskConformance", swiftSettings: strictSwift6),
         .target(
             name: "SQLiteStorage",
             dependencies: [
@@ -156,7 +161,7 @@ let package = Package(
             name: "SupportDeskTests",
             dependencies: [
                 "CustomerModel", "Conversation", "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport",
-                "DeskCLI", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"),
+                "DeskConformance", "DeskCLI", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
                 // The executables the CLI and process tests run (declared so they are built first).
                 "desk-writer", "shop-desk", "account-desk",

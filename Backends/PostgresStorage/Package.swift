@@ -20,6 +20,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PostgresStorage", targets: ["PostgresStorage"]),
+        // Throwaway PostgreSQL clusters for tests (initdb + pg_ctl in a temporary folder).
+        .library(name: "PostgresTestSupport", targets: ["PostgresTestSupport"]),
     ],
     dependencies: [
         .package(path: "../.."),
@@ -42,10 +44,11 @@ let package = Package(
             path: "Sources/PostgresStorage",
             swiftSettings: strictSwift6
         ),
+        .target(name: "PostgresTestSupport", path: "Sources/PostgresTestSupport", swiftSettings: strictSwift6),
         .testTarget(
             name: "PostgresStorageTests",
             dependencies: [
-                "PostgresStorage",
+                "PostgresStorage", "PostgresTestSupport",
                 .product(name: "CustomerModel", package: supportKit),
                 .product(name: "Conversation", package: supportKit),
                 .product(name: "Storage", package: supportKit),

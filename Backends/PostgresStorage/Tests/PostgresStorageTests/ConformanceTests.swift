@@ -1,4 +1,5 @@
 import PostgresStorage
+import PostgresTestSupport
 import Storage
 import StorageConformance
 import Testing

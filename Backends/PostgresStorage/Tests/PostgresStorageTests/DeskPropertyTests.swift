@@ -1,6 +1,7 @@
 import DeskConformance
 import Foundation
 import PostgresStorage
+import PostgresTestSupport
 import Testing
 
 /// The system-of-record property, unchanged, on PostgreSQL (SQLite runs it in the root

@@ -4,6 +4,7 @@ import Foundation
 import Localization
 import Policy
 import PostgresStorage
+import PostgresTestSupport
 import Storage
 import SupportDesk
 import Testing

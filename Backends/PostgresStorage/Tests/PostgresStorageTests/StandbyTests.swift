@@ -2,6 +2,7 @@ import Conversation
 import CustomerModel
 import Foundation
 import PostgresStorage
+import PostgresTestSupport
 import Storage
 import SupportDesk
 import Synchronization
