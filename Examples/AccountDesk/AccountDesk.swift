@@ -3,6 +3,7 @@ import Conversation
 import CustomerModel
 import Foundation
 import DeskCLI
+import DeskPostgres
 import SQLiteStorage
 import Storage
 import SupportDesk
@@ -21,7 +22,10 @@ struct AccountDeskCommand: AsyncParsableCommand {
             PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self, UndoCommand.self, QueueCommand.self,
             ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self, ExportCommand.self, HeldCommand.self,
         ])
-    static func main() async { await runDesk(Self.self) }
+    static func main() async {
+        PostgresStoreOpener.register()
+        await runDesk(Self.self)
+    }
 }
 
 /// The accounts file: accounts, their e-mail domains, sharing setting and stakeholders.
