@@ -62,7 +62,10 @@ let package = Package(
             dependencies: [
                 // The executables the tests run (declared so they are built first).
                 "shop-desk", "account-desk",
-            ] + kit("Conversation", "TestSupport"),
+            ] + kit("Conversation", "TestSupport") + [
+                // Throwaway PostgreSQL databases (a per-process cluster, or SUPPORTKIT_POSTGRES_URL's server).
+                .product(name: "PostgresTestSupport", package: "PostgresStorage"),
+            ],
             path: "Tests/DeskCLITests"
         ),
     ],
