@@ -25,6 +25,12 @@ let package = Package(
         .library(name: "DeskConformance", targets: ["DeskConformance"]),
         .library(name: "SQLiteStorage", targets: ["SQLiteStorage"]),
         .library(name: "SupportDesk", targets: ["SupportDesk"]),
+        // The shared code of the example CLIs (Examples/Package.swift builds `shop-desk` and
+        // `account-desk` on it): their commands, `--store` opening (StoreOpeners), output.
+        .library(name: "DeskCLI", targets: ["DeskCLI"]),
+        // Helpers of SupportKit's own test suites (and the Examples package's): the seeded
+        // generator, temporary folders, hand-written mail, executables built beside a test bundle.
+        .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
@@ -115,7 +121,8 @@ let package = Package(
             path: "Modules/SupportDesk",
             swiftSettings: strictSwift6
         ),
-        // What both example CLIs share: output, opening the store, the agents' commands.
+        // What both example CLIs share: output, opening the store (a SQLite file, or a URL through an
+        // opener the executable registers), the agents' commands. The CLIs are Examples/Package.swift's.
         .target(
             name: "DeskCLI",
             dependencies: [
@@ -126,26 +133,9 @@ let package = Package(
             path: "Examples/DeskCLI",
             swiftSettings: strictSwift6
         ),
-        .executableTarget(
-            name: "shop-desk",
-            dependencies: [
-                "CustomerModel", "Conversation", "Localization", "Policy", "SupportDesk", "Storage", "SQLiteStorage", "DeskCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Examples/ShopDesk",
-            swiftSettings: strictSwift6
-        ),
-        .executableTarget(
-            name: "account-desk",
-            dependencies: [
-                "CustomerModel", "Conversation", "SupportDesk", "Storage", "SQLiteStorage", "DeskCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Examples/AccountDesk",
-            swiftSettings: strictSwift6
-        ),
-        // What several test targets share (the seeded generator of every property test).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift6),
+        // What several test targets share (the seeded generator of every property test, temporary
+        // folders, hand-written mail, executables beside the test bundle), the Examples package's too.
+        .target(name: "TestSupport", dependencies: ["Conversation"], path: "Tests/TestSupport", swiftSettings: strictSwift6),
         .testTarget(name: "CustomerModelTests", dependencies: ["CustomerModel", "TestSupport"], path: "Tests/CustomerModelTests"),
         .testTarget(name: "ConversationTests", dependencies: ["CustomerModel", "Conversation", "TestSupport"], path: "Tests/ConversationTests"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], path: "Tests/LocalizationTests"),
@@ -163,8 +153,8 @@ let package = Package(
                 "CustomerModel", "Conversation", "SupportDesk", "SQLiteStorage", "Policy", "Storage", "Localization", "TestSupport",
                 "DeskConformance", "DeskCLI", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics", moduleAliases: ["Metrics": "SwiftMetrics"]),
-                // The executables the CLI and process tests run (declared so they are built first).
-                "desk-writer", "shop-desk", "account-desk",
+                // The executable the process tests run (declared so it is built first).
+                "desk-writer",
             ],
             path: "Tests/SupportDeskTests"),
         .testTarget(name: "StorageTests", dependencies: ["CustomerModel", "Conversation", "Localization", "Storage", "StorageConformance", "TestSupport"], path: "Tests/StorageTests"),

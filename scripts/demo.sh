@@ -5,18 +5,21 @@
 # reply (an RFC 5322 mail in a Maildir outbox), works the SLA queue, refunds
 # one order at once and sends a larger refund for approval. Then a B2B account:
 # its buyer and its finance stakeholder each see what their roles allow.
-# Everything lives in one SQLite store per desk (the embedded default backend).
+# Everything lives in one SQLite store per desk (the embedded default backend;
+# `--store postgresql://…` runs the same commands on PostgreSQL).
+# The desks are the Examples package's (Examples/Package.swift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 log="$(mktemp)"
 echo "building the example desks (quiet; the log is $log) …"
-if ! swift build --product shop-desk >"$log" 2>&1 || ! swift build --product account-desk >>"$log" 2>&1; then
+if ! swift build --package-path Examples --product shop-desk >"$log" 2>&1 \
+  || ! swift build --package-path Examples --product account-desk >>"$log" 2>&1; then
   tail -40 "$log"
   exit 1
 fi
-shop=.build/debug/shop-desk
-b2b=.build/debug/account-desk
+shop=Examples/.build/debug/shop-desk
+b2b=Examples/.build/debug/account-desk
 work="$(mktemp -d)"
 store="$work/shop-desk.sqlite"
 outbox="$work/outbox"

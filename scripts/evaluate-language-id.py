@@ -6,7 +6,7 @@ and when importable lingua (restricted to the same 11 languages) and langdetect.
 Prints overall and per-language accuracy ("unknown" counts as wrong) and texts/s.
 
 Usage: python3 scripts/evaluate-language-id.py /tmp/langid-heldout.tsv \\
-           [--shop-desk .build/release/shop-desk] [--max-length 200]
+           [--shop-desk Examples/.build/release/shop-desk] [--max-length 200]
 """
 import argparse, collections, json, subprocess, sys, time
 
@@ -38,7 +38,7 @@ def report(name, rows, predictions, seconds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("heldout")
-    parser.add_argument("--shop-desk", default=".build/release/shop-desk")
+    parser.add_argument("--shop-desk", default="Examples/.build/release/shop-desk")
     parser.add_argument("--min-length", type=int, default=20)
     parser.add_argument("--max-length", type=int, default=200)
     parser.add_argument("--threshold", default="0.3")

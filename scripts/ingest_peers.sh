@@ -11,7 +11,7 @@ runs="${2:-20}"
 command -v notmuch >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq notmuch >/dev/null; }
 # A desk a mail server's hook starts per message is deployed with the Swift runtime linked in
 # (--static-swift-stdlib): loading the shared runtime libraries is 20 ms of every process.
-swift build -c release --product shop-desk --static-swift-stdlib --scratch-path .build-static >/dev/null
+swift build --package-path Examples -c release --product shop-desk --static-swift-stdlib --scratch-path .build-static >/dev/null
 desk=.build-static/release/shop-desk
 (cd Benchmarks && swift build -c release --product export-workload >/dev/null)
 work="$(mktemp -d)"

@@ -9,6 +9,7 @@ packages=(
   unicode-cldr-core  # CLDR plural data: the plural-rule tests check every sample number
   snowball-data      # Snowball vocabularies: the stemmer tests check every word
   pkg-config         # SwiftPM finds libxml2 through it
+  postgresql-15      # initdb and pg_ctl: the example CLIs' tests run them on throwaway PostgreSQL clusters
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -3,6 +3,7 @@ import Conversation
 import CustomerModel
 import Foundation
 import DeskCLI
+import DeskPostgres
 import SQLiteStorage
 import Storage
 import SupportDesk
@@ -21,7 +22,10 @@ struct AccountDeskCommand: AsyncParsableCommand {
             PriorityCommand.self, TagCommand.self, MergeCommand.self, SplitCommand.self, UndoCommand.self, QueueCommand.self,
             ShowCommand.self, RefundCommand.self, ApproveCommand.self, RefuseCommand.self, EscalateCommand.self, ThreadsCommand.self, SurveysCommand.self, ReportCommand.self, ExportCommand.self, HeldCommand.self,
         ])
-    static func main() async { await runDesk(Self.self) }
+    static func main() async {
+        PostgresStoreOpener.register()
+        await runDesk(Self.self)
+    }
 }
 
 /// The accounts file: accounts, their e-mail domains, sharing setting and stakeholders.
@@ -127,11 +131,11 @@ struct AccountsImportCommand: AsyncParsableCommand {
     @Argument(help: "The accounts file (JSON).")
     var file: String
 
-    @Option(help: "The SQLite store file (created when missing).")
+    @Option(help: "The store: a SQLite file (created when missing) or a postgresql:// URL.")
     var store = "account-desk.sqlite"
 
     func run() async throws {
-        let sqlite = try openStore(store, create: true)
+        let sqlite = try await openStore(store, create: true)
         let desk = try await accountDesk(store: sqlite, accounts: file, deskAddresses: [], firstTicket: 1)
         let stakeholders = try await desk.store.allParties().filter { $0.accountID != nil }.count
         try await sqlite.close()
@@ -166,13 +170,13 @@ struct AccountThreadCommand: AsyncParsableCommand {
 
     @OptionGroup var intake: AccountIntakeOptions
 
-    @Option(help: "A SQLite store to thread into (kept); default: in memory.")
+    @Option(help: "A store to thread into (kept): a SQLite file or a postgresql:// URL; default: in memory.")
     var store: String?
 
     func run() async throws {
         let mailboxes = try intake.mailboxes()
         if let store {
-            let sqlite = try openStore(store, create: true)
+            let sqlite = try await openStore(store, create: true)
             try await thread(try await accountDesk(
                 store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket),
                 mailboxes)
@@ -247,7 +251,7 @@ struct AccountIngestCommand: AsyncParsableCommand {
 
     @OptionGroup var intake: AccountIntakeOptions
 
-    @Option(help: "The SQLite store file (created when missing).")
+    @Option(help: "The store: a SQLite file (created when missing) or a postgresql:// URL.")
     var store = "account-desk.sqlite"
 
     @Flag(help: "A historical mailbox import: mail from a --desk-address is the desk's reply (live intake holds it unless the desk wrote it).")
@@ -255,7 +259,7 @@ struct AccountIngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let mailboxes = try intake.mailboxes()
-        let sqlite = try openStore(store, create: true)
+        let sqlite = try await openStore(store, create: true)
         var desk = try await accountDesk(
             store: sqlite, accounts: intake.accounts, deskAddresses: intake.deskAddresses, firstTicket: intake.firstTicket)
         desk.deskMail = history ? .history : .live
@@ -283,14 +287,14 @@ struct StakeholderMoveCommand: AsyncParsableCommand {
     @Option(help: "The account they move to.")
     var to: String
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = "account-desk.sqlite"
 
     @Option(help: "The agent acting.")
     var agent = "agent"
 
     func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let desk = Desk(store: sqlite, directory: AccountDeskDirectory(), logger: cliLogger)
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.moveStakeholder(PartyID(stakeholder), to: PartyID(to), agent: AgentID(agent))

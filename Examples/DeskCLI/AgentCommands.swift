@@ -8,7 +8,7 @@ import SupportDesk
 
 /// Options every agent command shares.
 public struct AgentOptions: ParsableArguments {
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     public var store = "desk.sqlite"
 
     @Option(help: "The agent acting (recorded in the event log).")
@@ -18,8 +18,8 @@ public struct AgentOptions: ParsableArguments {
 
     /// The desk over the store. The agents' acts on tickets and identities ask no directory
     /// rule, so one configuration serves both example desks.
-    func desk() throws -> Desk<SQLiteSupportStore, SingleBuyerDeskDirectory> {
-        Desk(store: try openStore(store, create: false), directory: SingleBuyerDeskDirectory(), logger: cliLogger)
+    func desk() async throws -> Desk<AnySupportStore, SingleBuyerDeskDirectory> {
+        Desk(store: try await openStore(store, create: false), directory: SingleBuyerDeskDirectory(), logger: cliLogger)
     }
 }
 
@@ -49,7 +49,7 @@ public struct TicketShowCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         guard let thread = try await desk.currentThread(ThreadID(ticket)) else {
             complain("no ticket #\(ticket)")
             throw ExitCode(66)
@@ -99,7 +99,7 @@ public struct TicketMergeCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.merge(ThreadID(from), into: ThreadID(into), agent: AgentID(options.agent))
         }
@@ -121,7 +121,7 @@ public struct TicketUnmergeCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.undoMerge(ThreadID(from), agent: AgentID(options.agent))
         }
@@ -146,7 +146,7 @@ public struct TicketSplitCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let created = try await agentAct { () async throws(StorageError) in
             try await desk.split(messages.map(MessageID.init), from: ThreadID(ticket), agent: AgentID(options.agent))
         }
@@ -168,7 +168,7 @@ public struct TicketUnsplitCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.undoSplit(ThreadID(ticket), agent: AgentID(options.agent))
         }
@@ -219,7 +219,7 @@ public struct TicketUpdateCommand: AsyncParsableCommand {
         // Unset: unchanged; empty: cleared.
         let assign: AgentID?? = assignee.map { name -> AgentID? in name.isEmpty ? nil : AgentID(name) }
         let queue: String?? = team.map { name -> String? in name.isEmpty ? nil : name }
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.update(
                 ThreadID(ticket), status: newStatus, assignee: assign, team: queue, priority: newPriority, addTags: Set(tags),
@@ -258,7 +258,7 @@ public struct IdentityMergeCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.mergeIdentity(PartyID(party), into: PartyID(into), agent: AgentID(options.agent), reason: reason)
         }
@@ -280,7 +280,7 @@ public struct IdentityUndoCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let desk = try options.desk()
+        let desk = try await options.desk()
         let events = try await agentAct { () async throws(StorageError) in
             try await desk.undoIdentityMerge(PartyID(party), agent: AgentID(options.agent))
         }
@@ -294,7 +294,7 @@ public struct EventsCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "events", abstract: "Print the event log as JSON lines: sequence, at, thread, party, event.")
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = "desk.sqlite"
 
     @Option(help: "Only events after this sequence number.")
@@ -306,7 +306,7 @@ public struct EventsCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -23,7 +23,7 @@ public enum DeskFlavor: Sendable {
 }
 
 /// The desk every workflow command runs over.
-public typealias CLIDesk = Desk<SQLiteSupportStore, AnyDeskDirectory>
+public typealias CLIDesk = Desk<AnySupportStore, AnyDeskDirectory>
 
 /// Options of every workflow command: the store, and the configuration files that — when
 /// given — replace the ones stored (so later commands run under the same policy, agents and
@@ -31,7 +31,7 @@ public typealias CLIDesk = Desk<SQLiteSupportStore, AnyDeskDirectory>
 /// the bundled examples (`Examples/policies/shop.yaml`, `Examples/data/catalog.json`) when they are
 /// found beside the working directory or the tool's checkout; those are not stored.
 public struct DeskOptions: ParsableArguments {
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     public var store = defaultStoreFile
 
     @Option(help: "A policy file (YAML or JSON): calendars, SLA, returns, empowerment, routing. Stored for later commands.")
@@ -66,7 +66,7 @@ public struct DeskOptions: ParsableArguments {
 
     /// Opens the store and the desk over it, storing the configuration files given.
     public func open(create: Bool = false) async throws -> CLIDesk {
-        let sqlite = try openStore(store, create: create)
+        let sqlite = try await openStore(store, create: create)
         var given = DeskConfiguration()
         if let policy {
             do { given.policy = try SupportPolicyDocument.load(contentsOf: URL(fileURLWithPath: policy)) } catch {

@@ -18,7 +18,7 @@ public struct IngestSummary: Sendable {
     /// The summary line: `N stored, N already stored, N skipped[, N held as suspicious] → STORE`.
     public func line(store: String) -> String {
         "\(stored) stored, \(duplicates) already stored, \(rejected) skipped"
-            + (held > 0 ? ", \(held) held as suspicious (see `\(toolName) held`)" : "") + " → \(store)"
+            + (held > 0 ? ", \(held) held as suspicious (see `\(toolName) held`)" : "") + " → \(displayedStore(store))"
     }
 }
 
@@ -26,8 +26,8 @@ public struct IngestSummary: Sendable {
 /// (``ProgressLine``: a redrawn bar on a terminal, a line every 5 s otherwise).
 /// Each transaction indexes its messages into a new search segment before it commits, so an
 /// ingest of one mail costs nothing in proportion to the store's history.
-public func ingestMailboxes<Directory: DeskDirectory>(
-    _ mailboxes: [[RawMail]], into desk: Desk<SQLiteSupportStore, Directory>, batch: Int,
+public func ingestMailboxes<Store: SupportStore, Directory: DeskDirectory>(
+    _ mailboxes: [[RawMail]], into desk: Desk<Store, Directory>, batch: Int,
     each: (StoredIntake) -> Void = { _ in }
 ) async throws -> IngestSummary {
     let total = mailboxes.reduce(0) { $0 + $1.count }

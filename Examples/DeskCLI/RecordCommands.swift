@@ -19,7 +19,7 @@ public struct ExportCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl }
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = defaultStoreFile
 
     @Option(help: "Output format.")
@@ -28,7 +28,7 @@ public struct ExportCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let account = DeskFlavor.current == .account
         var output = JSONLines()
         var cursor: Int64 = 0
@@ -63,13 +63,13 @@ public struct HeldCommand: AsyncParsableCommand {
             JSON lines, oldest first: {"message_id", "from", "reply_to", "to", "party", "subject", "at", "reason"}.
             """)
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = defaultStoreFile
 
     public init() {}
 
     public func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let held = try await Desk(store: sqlite, directory: SingleBuyerDeskDirectory(), logger: cliLogger).heldMail()
         try await sqlite.close()
         var output = JSONLines()

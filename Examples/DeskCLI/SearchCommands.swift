@@ -32,7 +32,7 @@ public struct SearchCommand: AsyncParsableCommand {
     /// The query as typed: the dashed words, then the others.
     var query: String { (dashed + words).joined(separator: " ") }
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = defaultStoreFile
 
     @Option(help: "Only this customer's (or account's) messages.")
@@ -117,7 +117,7 @@ public struct SearchCommand: AsyncParsableCommand {
             party: nil, account: account.map(PartyID.init), statuses: statuses,
             channels: channel.isEmpty ? nil : Set(channel), languages: inLanguage.isEmpty ? nil : Set(inLanguage),
             from: try since.map(Self.day), until: try until.map(Self.day))
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         // --party names a person as privacy requests do: an id or any contact point, any letter
         // case, with the records merged into them.
         var parties: [PartyID?] = [nil]
@@ -191,17 +191,17 @@ public struct IndexStatsCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stats", abstract: "Print the search segments as JSON: segments, documents, segment_documents, index_bytes.")
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = defaultStoreFile
 
     public init() {}
 
     public func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         print(try await Self.json(sqlite))
     }
 
-    static func json(_ store: SQLiteSupportStore) async throws -> String {
+    static func json(_ store: some CommandLineStore) async throws -> String {
         let sizes = try await store.searchSegmentSizes()
         let bytes = try await store.searchIndexBytes()
         return "{\"segments\":\(sizes.count),\"documents\":\(sizes.reduce(0, +)),"
@@ -215,13 +215,13 @@ public struct IndexMergeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "merge", abstract: "Merge every search segment into one, then print the stats.")
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = defaultStoreFile
 
     public init() {}
 
     public func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         try await sqlite.checkpointSearchIndex(mergeAll: true)
         print(try await IndexStatsCommand.json(sqlite))
     }
@@ -233,15 +233,15 @@ public struct IndexRebuildCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rebuild", abstract: "Index every message anew (one transaction), then print the stats.")
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = defaultStoreFile
 
     public init() {}
 
     public func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let started = Date()
-        try await sqlite.rebuildSearchIndex()
+        try await sqlite.rebuildSearchIndex(mergeAll: true)
         complain(String(format: "rebuilt in %.2f s", Date().timeIntervalSince(started)))
         print(try await IndexStatsCommand.json(sqlite))
     }

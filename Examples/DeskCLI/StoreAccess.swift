@@ -12,15 +12,29 @@ public func complain(_ message: String) {
     FileHandle.standardError.write(Data("\(toolName): \(message)\n".utf8))
 }
 
-/// Opens a store that must exist (reads, agents' acts) or may be created (imports): exit 66
-/// for a missing store, 74 for one that cannot be opened.
-public func openStore(_ path: String, create: Bool) throws -> SQLiteSupportStore {
-    guard create || FileManager.default.fileExists(atPath: path) else {
-        complain("no store at \(path) (run \(toolName) ingest first)")
+/// Opens the store a `--store` argument names, erased so every command serves every backend:
+/// a SQLite file, or a `scheme://…` URL (`postgresql://…`) through the opener an executable
+/// registered for its scheme (``StoreOpeners``). A store that must exist (reads, agents' acts)
+/// or may be created (imports): exit 66 for a missing SQLite store, 64 for a URL whose scheme
+/// no opener serves, 74 for a store that cannot be opened.
+public func openStore(_ location: String, create: Bool) async throws -> AnySupportStore {
+    if let scheme = StoreOpeners.scheme(of: location) {
+        guard let opener = StoreOpeners.opener(forScheme: scheme) else {
+            complain("cannot open \(scheme):// stores: this build registers no opener for them (--store takes a SQLite file"
+                + (scheme.hasPrefix("postgres") ? "; the Examples package's shop-desk and account-desk open postgresql:// URLs)" : ")"))
+            throw ExitCode(64)
+        }
+        do { return AnySupportStore(try await opener(location, create)) } catch {
+            complain("cannot open store \(displayedStore(location)): \(error)")
+            throw ExitCode(74)
+        }
+    }
+    guard create || FileManager.default.fileExists(atPath: location) else {
+        complain("no store at \(location) (run \(toolName) ingest first)")
         throw ExitCode(66)
     }
-    do { return try SQLiteSupportStore(path: path, options: SQLiteSupportStore.Options(logger: cliLogger)) } catch {
-        complain("cannot open store \(path): \(error)")
+    do { return AnySupportStore(try SQLiteSupportStore(path: location, options: SQLiteSupportStore.Options(logger: cliLogger))) } catch {
+        complain("cannot open store \(location): \(error)")
         throw ExitCode(74)
     }
 }

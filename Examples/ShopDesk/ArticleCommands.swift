@@ -26,7 +26,7 @@ struct ArticlesImportCommand: AsyncParsableCommand {
     @Argument(help: "A JSON array of {id, locale, title, body, tags, updatedAt (ISO 8601)}.")
     var file: String
 
-    @Option(help: "The SQLite store file (created when missing).")
+    @Option(help: "The store: a SQLite file (created when missing) or a postgresql:// URL.")
     var store = "shop-desk.sqlite"
 
     func run() async throws {
@@ -39,7 +39,7 @@ struct ArticlesImportCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("shop-desk: \(file): \(error)\n".utf8))
             throw ExitCode(65)
         }
-        let sqlite = try openStore(store, create: true)
+        let sqlite = try await openStore(store, create: true)
         for article in articles { try await sqlite.upsertArticle(article) }
         try await sqlite.close()
         FileHandle.standardError.write(Data("shop-desk: \(articles.count) articles → \(store)\n".utf8))
@@ -53,14 +53,14 @@ struct ArticlesSearchCommand: AsyncParsableCommand {
     @Argument(help: "The query (same language as message search).")
     var query: String
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = "shop-desk.sqlite"
 
     @Option(help: "Only articles in this language (repeatable).")
     var locale: [String] = []
 
     func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let filter = SearchFilter(languages: locale.isEmpty ? nil : Set(locale))
         printArticles(try await sqlite.searchArticles(SearchQuery(query, filter: filter, limit: 5)))
     }
@@ -74,14 +74,14 @@ struct ArticlesSuggestCommand: AsyncParsableCommand {
     @Argument(help: "The message id (Message-ID without angle brackets).")
     var messageID: String
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = "shop-desk.sqlite"
 
     @Option(help: "How many articles.")
     var limit = 3
 
     func run() async throws {
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         guard let stored = try await sqlite.message(MessageID(messageID)) else {
             FileHandle.standardError.write(Data("shop-desk: no message \(messageID) in \(store)\n".utf8))
             throw ExitCode(66)

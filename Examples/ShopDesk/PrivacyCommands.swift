@@ -19,7 +19,7 @@ struct PrivacyOptions: ParsableArguments {
     @Argument(help: "The person: a party id, or any of their e-mail addresses or phone numbers (any letter case).")
     var party: String
 
-    @Option(help: "The SQLite store file.")
+    @Option(help: "The store: a SQLite file or a postgresql:// URL.")
     var store = "shop-desk.sqlite"
 
     @Option(help: "A policy file whose privacy section (statutory retention) applies.")
@@ -30,7 +30,7 @@ struct PrivacyOptions: ParsableArguments {
 
     /// The executor, the rules, and the person the request names (with every record merged
     /// into them). A request that names nobody exits 67 ("no such customer") and changes nothing.
-    func open() async throws -> (StorePrivacyExecutor<SQLiteSupportStore>, PrivacyRules, ResolvedPerson) {
+    func open() async throws -> (StorePrivacyExecutor<AnySupportStore>, PrivacyRules, ResolvedPerson) {
         var privacy = PrivacyPolicy()
         if let policy {
             do { privacy = try SupportPolicyDocument.load(contentsOf: URL(fileURLWithPath: policy)).privacy ?? privacy } catch {
@@ -38,7 +38,7 @@ struct PrivacyOptions: ParsableArguments {
                 throw ExitCode(65)
             }
         }
-        let sqlite = try openStore(store, create: false)
+        let sqlite = try await openStore(store, create: false)
         let desk = Desk(store: sqlite, directory: SingleBuyerDeskDirectory(), logger: cliLogger)
         guard let person = try await desk.resolvePerson(party, defaultRegion: region) else {
             try await sqlite.close()

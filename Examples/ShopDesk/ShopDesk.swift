@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeskCLI
+import DeskPostgres
 
 /// The example B2C shop desk. Each subcommand lives in its own file.
 @main
@@ -17,5 +18,8 @@ struct ShopDesk: AsyncParsableCommand {
         ]
     )
 
-    static func main() async { await runDesk(Self.self) }
+    static func main() async {
+        PostgresStoreOpener.register()
+        await runDesk(Self.self)
+    }
 }

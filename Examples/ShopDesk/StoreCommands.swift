@@ -22,7 +22,7 @@ struct IngestCommand: AsyncParsableCommand {
 
     @OptionGroup var mail: MailIntakeOptions
 
-    @Option(help: "The SQLite store file (created when missing).")
+    @Option(help: "The store: a SQLite file (created when missing) or a postgresql:// URL.")
     var store = "shop-desk.sqlite"
 
     @Flag(help: "A historical mailbox import: mail from a --desk-address is the desk's reply (live intake holds it unless the desk wrote it).")
@@ -30,7 +30,7 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let mailboxes = try mail.mailboxes()
-        let sqlite = try openStore(store, create: true)
+        let sqlite = try await openStore(store, create: true)
         var desk = Desk(
             store: sqlite, directory: SingleBuyerDeskDirectory(), deskAddresses: try mail.deskContactPoints(),
             configuration: ThreadingConfiguration(firstTicketNumber: mail.firstTicket), logger: cliLogger)

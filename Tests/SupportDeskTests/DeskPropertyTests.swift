@@ -2,6 +2,7 @@ import DeskConformance
 import Foundation
 import SQLiteStorage
 import Testing
+import TestSupport
 
 /// The system-of-record property (``DeskProperties/randomActs(operations:seed:open:close:)``) on
 /// SQLite: the same outcomes and threads as the in-memory reference store, placements only in

@@ -5,20 +5,10 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
-
-let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Examples/data")
-let shopMailbox = examples.appendingPathComponent("shop.mbox").path
+import TestSupport
 
 /// One mail from its text (as SMTP or a webhook would hand it over).
 func mail(_ text: String) -> RawMail { RawMail(bytes: Array((text + "\n").utf8), source: "test") }
-
-/// A fresh folder for store files, removed by the caller.
-func temporaryFolder() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("desk-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
-}
 
 let deskAddress: Set<ContactPoint> = { (try? ContactPoint.email("support@shop.example")).map { [$0] } ?? [] }()
 

@@ -101,20 +101,6 @@ struct DeveloperExperienceTests {
         #expect(throws: LogLevelOption.UsageError.self) { _ = try LogLevelOption.extract(["x", "--log-level"]) }
     }
 
-    @Test func theCLIsLogLevelShowsDecisionsOnStandardError() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let mbox = folder.appendingPathComponent("a.mbox")
-        try writeMbox([hostileMail(from: "a@a.example", subject: "Where is it", id: "x@a.example", minute: 0, text: "parcel")], to: mbox)
-        let store = folder.appendingPathComponent("s.sqlite").path
-        let quiet = try run("shop-desk", ["ingest", mbox.path, "--store", store])
-        #expect(quiet.status == 0 && !quiet.errors.contains("threaded"))
-        let loud = try run("shop-desk", ["ingest", mbox.path, "--store", store + "2", "--log-level", "debug"])
-        #expect(loud.status == 0 && loud.errors.contains("threaded") && loud.errors.contains("rule=newThread"), "\(loud.errors)")
-        #expect((loud.output + loud.errors).contains("1 stored"))
-        #expect(try run("shop-desk", ["ingest", mbox.path, "--store", store, "--log-level", "chatty"]).status == 64)
-    }
-
     // MARK: Progress
 
     @Test func progressOnATerminalRedrawsOneLineWithABarRateAndTimeLeft() {
@@ -150,48 +136,18 @@ struct DeveloperExperienceTests {
 
     // MARK: The desk-address trap
 
-    static func trapMailbox() -> [RawMail] {
-        var mails: [RawMail] = []
-        for (index, customer) in ["ada", "bo", "cy", "di", "ed"].enumerated() {
-            mails.append(hostileMail(
-                from: "\(customer)@example.com", to: "help@shop.example", subject: "Order status", id: "q\(index)@example.com",
-                minute: index * 10, text: "where is my order?"))
-            mails.append(hostileMail(
-                from: "Shop <help@shop.example>", to: "\(customer)@example.com", subject: "Re: Order status",
-                id: "r\(index)@shop.example", minute: index * 10 + 5, text: "it is on its way",
-                extra: ["In-Reply-To: <q\(index)@example.com>"]))
-        }
-        return mails
-    }
-
     @Test func oneSenderWritingToManyPeopleIsNamedAsTheLikelyDeskAddress() throws {
-        let suspect = try #require(DeskAddressCheck.likelyDeskAddress(in: Self.trapMailbox()))
+        let suspect = try #require(DeskAddressCheck.likelyDeskAddress(in: deskAddressTrapMailbox()))
         #expect(suspect.address == "help@shop.example" && suspect.recipients == 5 && suspect.messages == 5)
         #expect(suspect.description.contains("--desk-address help@shop.example"))
         // Customers writing to the shop, and nobody standing out: no warning.
-        let customersOnly = Self.trapMailbox().enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let customersOnly = deskAddressTrapMailbox().enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         #expect(DeskAddressCheck.likelyDeskAddress(in: customersOnly) == nil)
-        let twoAgents = Self.trapMailbox() + ["ada", "bo", "cy", "di"].enumerated().map { index, customer in
+        let twoAgents = deskAddressTrapMailbox() + ["ada", "bo", "cy", "di"].enumerated().map { index, customer in
             hostileMail(from: "other@shop.example", to: "\(customer)@example.com", subject: "Hi", id: "o\(index)@shop.example",
                 minute: 100 + index, text: "x")
         }
         #expect(DeskAddressCheck.likelyDeskAddress(in: twoAgents) == nil, "no sender writes to twice as many as the next")
         #expect(DeskAddressCheck.likelyDeskAddress(in: [RawMail(bytes: [0xFF, 0x00], source: "junk")]) == nil)
-    }
-
-    @Test func threadAndIngestWarnWithoutTheDeskAddressAndNotWithIt() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let mbox = folder.appendingPathComponent("trap.mbox")
-        try writeMbox(Self.trapMailbox(), to: mbox)
-        for arguments in [["thread", mbox.path], ["ingest", mbox.path, "--store", folder.appendingPathComponent("s.sqlite").path]] {
-            let bare = try run("shop-desk", arguments)
-            #expect(bare.status == 0)
-            #expect(bare.errors.contains("warning: help@shop.example wrote to 5 different addresses"), "\(arguments): \(bare.errors)")
-            let told = try run("shop-desk", arguments + ["--desk-address", "help@shop.example", "--history"].filter {
-                arguments[0] == "ingest" || $0 != "--history"
-            })
-            #expect(told.status == 0 && !told.errors.contains("warning:"), "\(told.errors)")
-        }
     }
 }

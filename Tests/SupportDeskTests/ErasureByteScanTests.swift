@@ -7,6 +7,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
+import TestSupport
 
 /// GDPR Art. 17 end to end: Policy decides, the SQLite store executes, and afterwards the
 /// store's files hold no byte of the customer's text (DESIGN.md's erasure invariant).

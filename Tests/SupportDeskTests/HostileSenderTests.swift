@@ -5,20 +5,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
-
-/// A hand-written mail.
-func hostileMail(
-    from: String, to: String = "support@shop.example", subject: String, id: String, minute: Int, text: String,
-    extra: [String] = []
-) -> RawMail {
-    let date = Date(timeIntervalSince1970: 1_793_000_000 + Double(minute) * 60)
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-    let headers = ["From: \(from)", "To: \(to)", "Subject: \(subject)", "Message-ID: <\(id)>", "Date: \(formatter.string(from: date))"] + extra
-    return RawMail(bytes: Array((headers.joined(separator: "\r\n") + "\r\n\r\n" + text + "\r\n").utf8), source: id)
-}
+import TestSupport
 
 @Suite("Hostile senders")
 struct HostileSenderTests {

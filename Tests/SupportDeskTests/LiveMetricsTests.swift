@@ -8,6 +8,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
+import TestSupport
 
 @Suite("Live metrics")
 struct LiveMetricsTests {

@@ -6,6 +6,7 @@ import SQLiteStorage
 import Storage
 import SupportDesk
 import Testing
+import TestSupport
 
 /// A store under test, with how to reopen it (SQLite: a new process's view of the same file;
 /// the in-memory reference store: the same store, which is all a reopen can give it).

@@ -1,17 +1,7 @@
 import Conversation
 import Foundation
 import Testing
-
-/// Writes hand-written mails as one mbox file.
-func writeMbox(_ mails: [RawMail], to url: URL) throws {
-    var bytes: [UInt8] = []
-    for mail in mails {
-        bytes += Array("From sender Mon Nov  2 09:00:00 2026\n".utf8)
-        bytes += mail.bytes.filter { $0 != 0x0D }
-        bytes += [0x0A, 0x0A]
-    }
-    try Data(bytes).write(to: url)
-}
+import TestSupport
 
 /// Starts `name arguments…` without waiting (for two writers at once).
 func start(_ name: String, _ arguments: [String]) throws -> (Process, Pipe, Pipe) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("shop-desk policy check", .serialized)
 struct PolicyCheckCLITests {

@@ -1,16 +1,7 @@
 import Conversation
 import Foundation
 import Testing
-
-/// An executable of the package (`shop-desk`, `account-desk`, `desk-writer`), built beside the test bundle.
-func tool(_ name: String) -> URL {
-    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [
-        Bundle.main.bundleURL.appendingPathComponent(name), products.appendingPathComponent(name),
-        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name),
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-}
+import TestSupport
 
 /// What one run of a CLI printed, and how it ended.
 struct ToolRun {
@@ -23,12 +14,12 @@ struct ToolRun {
     func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(output.utf8)) }
 }
 
-/// Runs `name arguments…` in `folder` (the repository root by default, so Examples/ resolves).
+/// Runs `name arguments…` in the repository root (so Examples/ resolves).
 func run(_ name: String, _ arguments: [String]) throws -> ToolRun {
     let process = Process()
     process.executableURL = tool(name)
     process.arguments = arguments
-    process.currentDirectoryURL = examples.deletingLastPathComponent().deletingLastPathComponent()
+    process.currentDirectoryURL = supportKitRoot
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
