@@ -31,8 +31,10 @@ public enum DeskProperties {
 
     static func mail(_ text: String) -> RawMail { RawMail(bytes: Array((text + "\n").utf8), source: "property") }
 
-    static let customers = (0..<12).map { "c\($0)@shop\($0 % 3).example" }
-    static let subjects = ["Return", "Where is my parcel", "Refund", "Invoice", "Order status", "Broken item"]
+    /// The customers the random acts write as.
+    public static let customers = (0..<12).map { "c\($0)@shop\($0 % 3).example" }
+    /// The subjects their mail uses.
+    public static let subjects = ["Return", "Where is my parcel", "Refund", "Invoice", "Order status", "Broken item"]
 
     /// Runs `operations` random desk acts (seeded by `seed`) on the in-memory reference store and
     /// on `subject`, reopening the subject now and then with `open`, and returns every broken
@@ -188,14 +190,15 @@ public enum DeskProperties {
     }
 
     /// A thread without what the log cannot carry for erased messages (see ``EventLogProjection``).
-    static func comparable(_ thread: SupportThread?) -> SupportThread? {
+    public static func comparable(_ thread: SupportThread?) -> SupportThread? {
         guard var thread else { return nil }
         thread.subject = ""
         thread.participants = []
         return thread
     }
 
-    static func randomMail(
+    /// A random mail from one of ``customers`` (or the desk): replies, ticket tags, reused ids, quoted text.
+    public static func randomMail(
         _ random: inout SplitMix64, sent: inout [String], tickets: UInt64, at date: Date, quotes: inout [String: String]
     ) -> RawMail {
         let customer = customers[random.below(customers.count)]
@@ -228,7 +231,8 @@ public enum DeskProperties {
         return mail(text + "\n\n" + chosen)
     }
 
-    static func randomChat(_ random: inout SplitMix64, sent: inout [String], at date: Date) -> SupportMessage {
+    /// A random chat message or call note from one of ``customers``.
+    public static func randomChat(_ random: inout SplitMix64, sent: inout [String], at date: Date) -> SupportMessage {
         let customer = customers[random.below(customers.count)]
         let id = "chat:\(sent.count)"
         sent.append(id)
@@ -238,7 +242,8 @@ public enum DeskProperties {
             receivedAt: date, text: "Chat about my order \(random.below(500)).")
     }
 
-    static func outcome(_ intake: StoredIntake) -> DeskActOutcome {
+    /// What an intake gave, comparable across stores.
+    public static func outcome(_ intake: StoredIntake) -> DeskActOutcome {
         switch intake {
         case .stored(let intake): .stored(thread: intake.assignment.thread, rule: intake.assignment.rule)
         case .duplicate(_, let thread): .duplicate(thread: thread)
@@ -246,7 +251,8 @@ public enum DeskProperties {
         }
     }
 
-    static func act(_ body: () async throws(StorageError) -> [Int64]) async -> DeskActOutcome {
+    /// Runs an act and says how it ended (done, or the typed error).
+    public static func act(_ body: () async throws(StorageError) -> [Int64]) async -> DeskActOutcome {
         do {
             _ = try await body()
             return .done

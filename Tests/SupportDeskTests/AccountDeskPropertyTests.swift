@@ -1,3 +1,4 @@
+import DeskConformance
 import Conversation
 import CustomerModel
 import Foundation
@@ -61,7 +62,7 @@ import TestSupport
             sent.append("b\(sent.count)@\(sender.split(separator: "@")[1])")
             let raw = mail(headers + "\n\nAbout the order and the invoice.")
             let (a, b) = (try await memory.ingest(raw, receivedAt: clock), try await sqlite.ingest(raw, receivedAt: clock))
-            #expect(DeskPropertyTests.outcome(a) == DeskPropertyTests.outcome(b), "\(context)")
+            #expect(DeskProperties.outcome(a) == DeskProperties.outcome(b), "\(context)")
             if case .stored(let intake) = b, let person = intake.message.person, !merged.contains(person) {
                 let allowed = try await sqlite.store.deskTransaction(firstTicketNumber: 1) { transaction in
                     guard let thread = try transaction.currentThread(intake.assignment.thread) else { return false }
@@ -72,23 +73,23 @@ import TestSupport
             }
         case 60..<70:
             let (from, into) = (ThreadID(UInt64(1 + random.below(tickets))), ThreadID(UInt64(1 + random.below(tickets))))
-            let a = await DeskPropertyTests.act { () async throws(StorageError) in try await memory.merge(from, into: into, agent: "a", at: clock) }
-            let b = await DeskPropertyTests.act { () async throws(StorageError) in try await sqlite.merge(from, into: into, agent: "a", at: clock) }
+            let a = await DeskProperties.act { () async throws(StorageError) in try await memory.merge(from, into: into, agent: "a", at: clock) }
+            let b = await DeskProperties.act { () async throws(StorageError) in try await sqlite.merge(from, into: into, agent: "a", at: clock) }
             #expect(a == b, "\(context): merge")
         case 70..<75:
             let thread = ThreadID(UInt64(1 + random.below(tickets)))
-            let a = await DeskPropertyTests.act { () async throws(StorageError) in try await memory.undoMerge(thread, agent: "a", at: clock) }
-            let b = await DeskPropertyTests.act { () async throws(StorageError) in try await sqlite.undoMerge(thread, agent: "a", at: clock) }
+            let a = await DeskProperties.act { () async throws(StorageError) in try await memory.undoMerge(thread, agent: "a", at: clock) }
+            let b = await DeskProperties.act { () async throws(StorageError) in try await sqlite.undoMerge(thread, agent: "a", at: clock) }
             #expect(a == b, "\(context): unmerge")
         case 75..<82:
             let thread = ThreadID(UInt64(1 + random.below(tickets)))
             let messages = try await sqlite.store.thread(thread)?.messageIDs ?? []
             let chosen = messages.isEmpty ? [MessageID("none")] : [messages[random.below(messages.count)]]
-            let a = await DeskPropertyTests.act { () async throws(StorageError) in
+            let a = await DeskProperties.act { () async throws(StorageError) in
                 _ = try await memory.split(chosen, from: thread, agent: "a", at: clock)
                 return []
             }
-            let b = await DeskPropertyTests.act { () async throws(StorageError) in
+            let b = await DeskProperties.act { () async throws(StorageError) in
                 _ = try await sqlite.split(chosen, from: thread, agent: "a", at: clock)
                 return []
             }
@@ -96,15 +97,15 @@ import TestSupport
         case 82..<88:
             let person = people[random.below(people.count)].id
             let account = accounts[random.below(accounts.count)].0
-            let a = await DeskPropertyTests.act { () async throws(StorageError) in try await memory.moveStakeholder(person, to: account, agent: "a", at: clock) }
-            let b = await DeskPropertyTests.act { () async throws(StorageError) in try await sqlite.moveStakeholder(person, to: account, agent: "a", at: clock) }
+            let a = await DeskProperties.act { () async throws(StorageError) in try await memory.moveStakeholder(person, to: account, agent: "a", at: clock) }
+            let b = await DeskProperties.act { () async throws(StorageError) in try await sqlite.moveStakeholder(person, to: account, agent: "a", at: clock) }
             #expect(a == b, "\(context): move \(person) to \(account)")
         case 88..<92:
             let (one, other) = (people[random.below(people.count)].id, people[random.below(people.count)].id)
-            let a = await DeskPropertyTests.act { () async throws(StorageError) in
+            let a = await DeskProperties.act { () async throws(StorageError) in
                 try await memory.mergeIdentity(one, into: other, agent: "a", reason: "test", at: clock)
             }
-            let b = await DeskPropertyTests.act { () async throws(StorageError) in
+            let b = await DeskProperties.act { () async throws(StorageError) in
                 try await sqlite.mergeIdentity(one, into: other, agent: "a", reason: "test", at: clock)
             }
             #expect(a == b, "\(context): identity")

@@ -1,3 +1,4 @@
+import DeskConformance
 import Conversation
 import CustomerModel
 import Foundation
@@ -83,7 +84,7 @@ struct ProcessTests {
         #expect(twoWords.count == hits.count, "\(context): a two-word query finds what one word finds")
         let projection = try await EventLogProjection.rebuild(from: store)
         for (id, thread) in projection.threads {
-            #expect(DeskPropertyTests.comparable(thread) == DeskPropertyTests.comparable(try await store.thread(id)), "\(context): \(id)")
+            #expect(DeskProperties.comparable(thread) == DeskProperties.comparable(try await store.thread(id)), "\(context): \(id)")
         }
     }
 

@@ -1,3 +1,4 @@
+import DeskConformance
 import Conversation
 import CustomerModel
 import Foundation
@@ -21,13 +22,13 @@ import TestSupport
     for _ in 0..<3_000 {
         clock = clock.addingTimeInterval(Double(600 + random.below(8 * 3_600)))
         if random.below(8) == 0 {
-            var chat = DeskPropertyTests.randomChat(&random, sent: &sent, at: clock)
+            var chat = DeskProperties.randomChat(&random, sent: &sent, at: clock)
             chat.party = chat.author.map { PartyID($0.value) }
             chat.person = chat.party
             messages.append(chat)
             continue
         }
-        let raw = DeskPropertyTests.randomMail(
+        let raw = DeskProperties.randomMail(
             &random, sent: &sent, tickets: UInt64(max(2, messages.count / 2)), at: clock, quotes: &quotes)
         let mail = try parser.parse(raw.bytes)
         let author = try mail.from.first.map { try ContactPoint.email($0.address) }
@@ -50,7 +51,7 @@ import TestSupport
     }
 
     var directory = SingleBuyerDirectory()
-    for customer in DeskPropertyTests.customers {
+    for customer in DeskProperties.customers {
         try directory.add(Customer(id: PartyID(customer), profile: PartyProfile(displayName: customer,
             contactPoints: [try .email(customer)])), at: Date(timeIntervalSince1970: 0))
     }
