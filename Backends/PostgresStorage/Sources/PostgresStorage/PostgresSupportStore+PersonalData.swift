@@ -28,6 +28,8 @@ extension PostgresSupportStore {
     /// bytes leave the relation files). The vacuum runs after the commit: should it fail, the
     /// erasure stands and the error says the vacuum is still due.
     public func apply(_ changes: [PersonalDataChange]) async throws(StorageError) {
+        // Nothing to change, nothing to vacuum (a retention run that found nothing due).
+        guard !changes.isEmpty else { return }
         let analyzers = options.analyzers
         try await withSession(write: true, operation: "apply personal-data changes") { session throws(StorageError) in
             for change in changes where try !Self.exists(change.recordID, session) { throw .notFound(change.recordID) }
