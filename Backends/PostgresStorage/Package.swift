@@ -54,6 +54,8 @@ let package = Package(
                 .product(name: "Storage", package: supportKit),
                 .product(name: "StorageConformance", package: supportKit),
                 .product(name: "DeskConformance", package: supportKit),
+                // The differential test ingests the same intake into SQLite.
+                .product(name: "SQLiteStorage", package: supportKit),
                 .product(name: "SupportDesk", package: supportKit),
                 .product(name: "Policy", package: supportKit),
             ],

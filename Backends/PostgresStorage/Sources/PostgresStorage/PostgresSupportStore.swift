@@ -55,6 +55,9 @@ public final class PostgresSupportStore: SupportStore {
         public var searchCacheBytes: Int
         /// The most connections the pool opens.
         public var maximumConnections: Int
+        /// How long an operation waits for a connection (the server down or every connection busy)
+        /// before it fails with ``StorageError/backend(_:)``.
+        public var connectionTimeout: TimeInterval
         /// What erasure runs after it commits.
         public var erasureVacuum: ErasureVacuum
         /// Where the store reports: a failed write at `error` (the operation and the server's
@@ -62,16 +65,17 @@ public final class PostgresSupportStore: SupportStore {
         /// `LoggingSystem`.
         public var logger: Logger
 
-        /// Defaults: 64 MB of decoded posting lists, up to 8 connections, `VACUUM FULL` after erasure, no logging.
+        /// Defaults: 64 MB of decoded posting lists, up to 8 connections waited for 30 s, `VACUUM FULL` after erasure, no logging.
         public init(
             analyzers: AnalyzerRegistry = .standard, searchCacheBytes: Int = 64 << 20, maximumConnections: Int = 8,
-            erasureVacuum: ErasureVacuum = .full,
+            erasureVacuum: ErasureVacuum = .full, connectionTimeout: TimeInterval = 30,
             logger: Logger = Logger(label: "supportkit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.analyzers = analyzers
             self.searchCacheBytes = searchCacheBytes
             self.maximumConnections = maximumConnections
             self.erasureVacuum = erasureVacuum
+            self.connectionTimeout = connectionTimeout
             self.logger = logger
         }
     }
@@ -85,8 +89,11 @@ public final class PostgresSupportStore: SupportStore {
     let options: Options
     private let client: PostgresClient
     private let runner: Task<Void, Never>
-    /// The store's threads for synchronous statement bodies (see the type's documentation).
-    private let queue = DispatchQueue(label: "supportkit.postgres.statements", attributes: .concurrent)
+    /// A queue for one session's synchronous statements (see the type's documentation). A serial
+    /// queue of its own per session: those run on dispatch's overcommitting threads, so sessions
+    /// blocked on the server never hold up another session (a concurrent queue would run at most
+    /// one body per core at a time on Linux).
+    private static func sessionQueue() -> DispatchQueue { DispatchQueue(label: "supportkit.postgres.session") }
     /// Decoded message posting lists, shared by this process's queries (``Options/searchCacheBytes``).
     public let postingCache: DecodedPostingsCache
     /// The message index's statistics and segment ids at the generation last read.
@@ -142,17 +149,10 @@ public final class PostgresSupportStore: SupportStore {
         write: Bool, operation: String, _ body: @escaping @Sendable (PostgresSession) throws(StorageError) -> T
     ) async throws(StorageError) -> T {
         let logger = options.logger
-        let queue = self.queue
         do {
-            return try await client.withConnection { connection in
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                    queue.async {
-                        let session = PostgresSession(connection: connection, logger: logger)
-                        continuation.resume(with: Result { () throws(StorageError) -> T in
-                            try session.transaction(write: write) { () throws(StorageError) -> T in try body(session) }
-                        })
-                    }
-                }
+            return try await leasing(operation: operation) { connection throws(StorageError) in
+                let session = PostgresSession(connection: connection, logger: logger)
+                return try session.transaction(write: write) { () throws(StorageError) -> T in try body(session) }
             }
         } catch {
             let failure = Self.storageError(error, operation: operation)
@@ -161,17 +161,57 @@ public final class PostgresSupportStore: SupportStore {
         }
     }
 
+    /// Leases a connection from the pool — failing with ``StorageError/backend(_:)`` when none
+    /// comes within ``Options/connectionTimeout`` (a server that is down: the pool would retry for
+    /// ever) — and runs `body` with it on a session queue. Once leased, `body` runs to its end,
+    /// however long it takes.
+    private func leasing<T: Sendable>(
+        operation: String, _ body: @escaping @Sendable (PostgresConnection) throws(StorageError) -> T
+    ) async throws -> T {
+        let client = self.client
+        let timeout = options.connectionTimeout
+        let location = self.location
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    leased.state.withLock { $0 = true }
+                    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                        Self.sessionQueue().async {
+                            continuation.resume(with: Result { () throws(StorageError) -> T in try body(connection) })
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                do { try await Task.sleep(nanoseconds: UInt64(max(0.1, timeout) * 1e9)) } catch { return nil }
+                guard leased.state.withLock({ $0 }) else {
+                    throw StorageError.backend("\(operation): no connection to \(location) within \(Int(timeout)) s")
+                }
+                return nil
+            }
+            var result: T?
+            for try await value in group {
+                guard let value else { continue }
+                result = value
+                group.cancelAll()
+            }
+            guard let result else { throw StorageError.backend("\(operation): no result") }
+            return result
+        }
+    }
+
+    /// Whether a lease came, shared by the two tasks of ``leasing(operation:_:)``.
+    private final class LeaseFlag: Sendable {
+        let state = Mutex(false)
+    }
+
     /// Runs `body` on a leased connection outside a transaction (VACUUM cannot run inside one).
     private func withConnection(operation: String, _ body: @escaping @Sendable (PostgresSession) throws(StorageError) -> Void) async throws(StorageError) {
         let logger = options.logger
-        let queue = self.queue
         do {
-            try await client.withConnection { connection in
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                    queue.async {
-                        continuation.resume(with: Result { () throws(StorageError) in try body(PostgresSession(connection: connection, logger: logger)) })
-                    }
-                }
+            try await leasing(operation: operation) { connection throws(StorageError) in
+                try body(PostgresSession(connection: connection, logger: logger))
             }
         } catch {
             throw Self.storageError(error, operation: operation)
