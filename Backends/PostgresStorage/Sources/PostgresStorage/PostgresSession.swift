@@ -120,8 +120,22 @@ final class PostgresSession {
             try run("COMMIT", operation: "commit")
             return result
         } catch {
-            try? run("ROLLBACK", operation: "rollback")
+            rollBack()
             throw error
         }
+    }
+
+    /// Rolls the transaction back after a failure, waiting at most 5 s: when the failure was the
+    /// connection itself (a server that died), a statement sent on it may never be answered, and
+    /// the server has rolled the transaction back already.
+    private func rollBack() {
+        guard !connection.isClosed else { return }
+        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        let deadline = connection.eventLoop.scheduleTask(in: .seconds(5)) {
+            answer.fail(StorageError.backend("rollback: no answer within 5 s"))
+        }
+        connection.query(PostgresQuery(unsafeSQL: "ROLLBACK"), logger: logger).cascade(to: answer)
+        _ = try? answer.futureResult.wait()
+        deadline.cancel()
     }
 }

@@ -164,46 +164,88 @@ public final class PostgresSupportStore: SupportStore {
     /// Leases a connection from the pool — failing with ``StorageError/backend(_:)`` when none
     /// comes within ``Options/connectionTimeout`` (a server that is down: the pool would retry for
     /// ever) — and runs `body` with it on a session queue. Once leased, `body` runs to its end,
-    /// however long it takes.
+    /// however long it takes; a lease that comes after the timeout is handed back unused.
     private func leasing<T: Sendable>(
         operation: String, _ body: @escaping @Sendable (PostgresConnection) throws(StorageError) -> T
     ) async throws -> T {
         let client = self.client
         let timeout = options.connectionTimeout
         let location = self.location
-        let leased = LeaseFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    leased.state.withLock { $0 = true }
-                    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                        Self.sessionQueue().async {
-                            continuation.resume(with: Result { () throws(StorageError) -> T in try body(connection) })
+        let lease = Lease<T>()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            lease.start(continuation)
+            let leasing = Task {
+                do {
+                    let value = try await client.withConnection { connection in
+                        guard lease.claim() else { throw StorageError.backend("\(operation): the lease came after the timeout") }
+                        return try await withCheckedThrowingContinuation { (inner: CheckedContinuation<T, any Error>) in
+                            Self.sessionQueue().async { inner.resume(with: Result { () throws(StorageError) -> T in try body(connection) }) }
                         }
                     }
+                    lease.finish(.success(value))
+                } catch {
+                    lease.finish(.failure(error))
                 }
             }
-            group.addTask {
-                do { try await Task.sleep(nanoseconds: UInt64(max(0.1, timeout) * 1e9)) } catch { return nil }
-                guard leased.state.withLock({ $0 }) else {
-                    throw StorageError.backend("\(operation): no connection to \(location) within \(Int(timeout)) s")
+            lease.watch(Task {
+                try? await Task.sleep(nanoseconds: UInt64(max(0.1, timeout) * 1e9))
+                if lease.abandon(StorageError.backend("\(operation): no connection to \(location) within \(Int(timeout)) s")) {
+                    leasing.cancel()
                 }
-                return nil
-            }
-            var result: T?
-            for try await value in group {
-                guard let value else { continue }
-                result = value
-                group.cancelAll()
-            }
-            guard let result else { throw StorageError.backend("\(operation): no result") }
-            return result
+            })
         }
     }
 
-    /// Whether a lease came, shared by the two tasks of ``leasing(operation:_:)``.
-    private final class LeaseFlag: Sendable {
-        let state = Mutex(false)
+    /// One operation's lease: whichever comes first — the connection or the timeout — decides,
+    /// and the caller is resumed exactly once.
+    private final class Lease<T: Sendable>: Sendable {
+        enum State {
+            case waiting, leased, abandoned, done
+        }
+
+        private let state = Mutex<(state: State, continuation: CheckedContinuation<T, any Error>?)>((.waiting, nil))
+        /// The timeout's task, cancelled when the operation ends first (so no sleeper outlives it).
+        private let timer = Mutex<Task<Void, Never>?>(nil)
+
+        func start(_ continuation: CheckedContinuation<T, any Error>) { state.withLock { $0.continuation = continuation } }
+
+        func watch(_ task: Task<Void, Never>) {
+            let ended = state.withLock { $0.state == .done }
+            if ended { task.cancel() } else { timer.withLock { $0 = task } }
+        }
+
+        /// The connection came: true when the operation may run (the timeout has not fired).
+        func claim() -> Bool {
+            state.withLock { held in
+                guard held.state == .waiting else { return false }
+                held.state = .leased
+                return true
+            }
+        }
+
+        /// The timeout fired: resumes the caller with `error` unless the connection came first.
+        func abandon(_ error: StorageError) -> Bool {
+            let continuation: CheckedContinuation<T, any Error>? = state.withLock { held in
+                guard held.state == .waiting else { return nil }
+                held.state = .abandoned
+                defer { held.continuation = nil }
+                return held.continuation
+            }
+            continuation?.resume(throwing: error)
+            return continuation != nil
+        }
+
+        /// The operation ended (or the lease failed before the timeout): resumes the caller once.
+        func finish(_ result: Result<T, any Error>) {
+            let continuation: CheckedContinuation<T, any Error>? = state.withLock { held in
+                guard held.state == .waiting || held.state == .leased else { return nil }
+                held.state = .done
+                defer { held.continuation = nil }
+                return held.continuation
+            }
+            timer.withLock { $0?.cancel() }
+            continuation?.resume(with: result)
+        }
     }
 
     /// Runs `body` on a leased connection outside a transaction (VACUUM cannot run inside one).
