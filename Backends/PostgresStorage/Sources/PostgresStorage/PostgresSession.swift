@@ -68,10 +68,25 @@ struct SQLRow {
 final class PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    /// How long one statement may wait for its answer before the session gives up on it.
+    let statementTimeout: TimeInterval
 
-    init(connection: PostgresConnection, logger: Logger) {
+    init(connection: PostgresConnection, logger: Logger, statementTimeout: TimeInterval = 600) {
         self.connection = connection
         self.logger = logger
+        self.statementTimeout = statementTimeout
+    }
+
+    /// Waits for a statement's answer, at most `seconds`: a statement sent as the server dies
+    /// may never be answered, and the thread waiting for it must not wait for ever.
+    private func answer(_ query: PostgresQuery, within seconds: TimeInterval, operation: String) throws -> PostgresQueryResult {
+        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        let deadline = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(max(0.1, seconds) * 1_000))) {
+            answer.fail(StorageError.backend("\(operation): no answer from the server within \(Int(seconds)) s"))
+        }
+        defer { deadline.cancel() }
+        connection.query(query, logger: logger).cascade(to: answer)
+        return try answer.futureResult.wait()
     }
 
     /// Runs a statement and returns its rows. `operation` names it in the error.
@@ -89,7 +104,7 @@ final class PostgresSession {
                 case .bytes(let data): try bindings.append(data)
                 }
             }
-            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            let result = try answer(PostgresQuery(unsafeSQL: sql, binds: bindings), within: statementTimeout, operation: operation)
             return result.rows.map(SQLRow.init)
         } catch {
             throw PostgresSupportStore.storageError(error, operation: operation)
@@ -130,12 +145,6 @@ final class PostgresSession {
     /// the server has rolled the transaction back already.
     private func rollBack() {
         guard !connection.isClosed else { return }
-        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
-        let deadline = connection.eventLoop.scheduleTask(in: .seconds(5)) {
-            answer.fail(StorageError.backend("rollback: no answer within 5 s"))
-        }
-        connection.query(PostgresQuery(unsafeSQL: "ROLLBACK"), logger: logger).cascade(to: answer)
-        _ = try? answer.futureResult.wait()
-        deadline.cancel()
+        _ = try? answer(PostgresQuery(unsafeSQL: "ROLLBACK"), within: 5, operation: "rollback")
     }
 }

@@ -58,6 +58,9 @@ public final class PostgresSupportStore: SupportStore {
         /// How long an operation waits for a connection (the server down or every connection busy)
         /// before it fails with ``StorageError/backend(_:)``.
         public var connectionTimeout: TimeInterval
+        /// How long one statement waits for the server's answer before it fails with
+        /// ``StorageError/backend(_:)`` (a statement sent as the server dies may never be answered).
+        public var statementTimeout: TimeInterval
         /// What erasure runs after it commits.
         public var erasureVacuum: ErasureVacuum
         /// Where the store reports: a failed write at `error` (the operation and the server's
@@ -68,7 +71,7 @@ public final class PostgresSupportStore: SupportStore {
         /// Defaults: 64 MB of decoded posting lists, up to 8 connections waited for 30 s, `VACUUM FULL` after erasure, no logging.
         public init(
             analyzers: AnalyzerRegistry = .standard, searchCacheBytes: Int = 64 << 20, maximumConnections: Int = 8,
-            erasureVacuum: ErasureVacuum = .full, connectionTimeout: TimeInterval = 30,
+            erasureVacuum: ErasureVacuum = .full, connectionTimeout: TimeInterval = 30, statementTimeout: TimeInterval = 600,
             logger: Logger = Logger(label: "supportkit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.analyzers = analyzers
@@ -76,6 +79,7 @@ public final class PostgresSupportStore: SupportStore {
             self.maximumConnections = maximumConnections
             self.erasureVacuum = erasureVacuum
             self.connectionTimeout = connectionTimeout
+            self.statementTimeout = statementTimeout
             self.logger = logger
         }
     }
@@ -149,9 +153,10 @@ public final class PostgresSupportStore: SupportStore {
         write: Bool, operation: String, _ body: @escaping @Sendable (PostgresSession) throws(StorageError) -> T
     ) async throws(StorageError) -> T {
         let logger = options.logger
+        let statementTimeout = options.statementTimeout
         do {
             return try await leasing(operation: operation) { connection throws(StorageError) in
-                let session = PostgresSession(connection: connection, logger: logger)
+                let session = PostgresSession(connection: connection, logger: logger, statementTimeout: statementTimeout)
                 return try session.transaction(write: write) { () throws(StorageError) -> T in try body(session) }
             }
         } catch {
@@ -251,9 +256,10 @@ public final class PostgresSupportStore: SupportStore {
     /// Runs `body` on a leased connection outside a transaction (VACUUM cannot run inside one).
     private func withConnection(operation: String, _ body: @escaping @Sendable (PostgresSession) throws(StorageError) -> Void) async throws(StorageError) {
         let logger = options.logger
+        let statementTimeout = options.statementTimeout
         do {
             try await leasing(operation: operation) { connection throws(StorageError) in
-                try body(PostgresSession(connection: connection, logger: logger))
+                try body(PostgresSession(connection: connection, logger: logger, statementTimeout: statementTimeout))
             }
         } catch {
             throw Self.storageError(error, operation: operation)

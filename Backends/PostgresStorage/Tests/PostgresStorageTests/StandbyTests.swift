@@ -37,8 +37,8 @@ struct PostgresStandbyTests {
         }
         #expect(synchronous == "sync")
 
-        // A dead primary fails an operation within 5 s instead of the default 30.
-        let store = try await PostgresSupportStore(url: primaryURL, options: .init(connectionTimeout: 5))
+        // A dead primary fails an operation within 5–10 s instead of the defaults (30 s, 600 s).
+        let store = try await PostgresSupportStore(url: primaryURL, options: .init(connectionTimeout: 5, statementTimeout: 10))
         let desk = Desk(store: store, directory: SingleBuyerDeskDirectory(), deskAddresses: deskAddress, deskMail: .history)
         let start = Date(timeIntervalSince1970: 1_764_547_200)
         let mails = (0..<200).flatMap { conversation($0, mails: 3, start: start) }
