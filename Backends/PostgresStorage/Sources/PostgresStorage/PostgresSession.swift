@@ -62,7 +62,7 @@ struct SQLRow {
 
 /// Synchronous statements over one leased connection, for the store's transaction bodies: the
 /// desk's rules (``DeskTransaction``) and the search engine's segment reader are synchronous, so
-/// a body runs on a thread of the store's own dispatch queue and each statement blocks that
+/// a body runs on a serial dispatch queue of its own and each statement blocks that
 /// thread until the server answers (the event loops and Swift's cooperative threads are never
 /// blocked).
 final class PostgresSession {
@@ -71,7 +71,7 @@ final class PostgresSession {
     /// How long one statement may wait for its answer before the session gives up on it.
     let statementTimeout: TimeInterval
 
-    init(connection: PostgresConnection, logger: Logger, statementTimeout: TimeInterval = 600) {
+    init(connection: PostgresConnection, logger: Logger, statementTimeout: TimeInterval) {
         self.connection = connection
         self.logger = logger
         self.statementTimeout = statementTimeout
