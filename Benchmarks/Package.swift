@@ -30,6 +30,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
+        // Only postgres-comparison uses it; the benchmark suites never compile postgres-nio.
+        .package(path: "../Backends/PostgresStorage"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -70,6 +72,13 @@ let package = Package(
         // SupportKit's per-query p50/p99 on the same workload (docs/benchmarks.md).
         .executableTarget(name: "search-latency", dependencies: ["SearchWorkload", .product(name: "CustomerModel", package: supportKit)], path: "Sources/search-latency"),
         suite("Search", ["Storage", "SQLiteStorage"], extra: ["SearchWorkload"]),
+        // PostgreSQL beside SQLite: batch ingest, one-mail ingest through the pool, search at scale (issue 14).
+        .executableTarget(
+            name: "postgres-comparison",
+            dependencies: ["SearchWorkload", "SupportWorkload"]
+                + ["Conversation", "CustomerModel", "Storage", "SQLiteStorage", "SupportDesk"].map { .product(name: $0, package: supportKit) }
+                + ["PostgresStorage", "PostgresTestSupport"].map { .product(name: $0, package: "PostgresStorage") },
+            path: "Sources/postgres-comparison"),
         // The desk over SQLite: bulk ingest and one mail into a store (the system-of-record path).
         suite("DeskIngest", ["Conversation", "Storage", "SQLiteStorage", "SupportDesk"], extra: ["SupportWorkload"]),
         // A deterministic event log for the KPI fold, its CSV export for DuckDB (scripts/kpi_peers.py), and the fold.
