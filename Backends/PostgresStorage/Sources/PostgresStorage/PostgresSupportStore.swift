@@ -259,7 +259,9 @@ public final class PostgresSupportStore: SupportStore {
         let statementTimeout = options.statementTimeout
         do {
             try await leasing(operation: operation) { connection throws(StorageError) in
-                try body(PostgresSession(connection: connection, logger: logger, statementTimeout: statementTimeout))
+                let session = PostgresSession(connection: connection, logger: logger, statementTimeout: statementTimeout)
+                try body(session)
+                try session.confirmEffects()
             }
         } catch {
             throw Self.storageError(error, operation: operation)
