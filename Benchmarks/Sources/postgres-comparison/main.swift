@@ -20,7 +20,7 @@ import SupportWorkload
 //    transaction), merged to one segment, then every query timed after a warm-up pass.
 //
 //   swift run -c release postgres-comparison [--mails 100000] [--one-mail 200] [--search 1000000]
-//       [--sqlite-folder DIR] [--skip-ingest] [--skip-search]
+//       [--sqlite-folder DIR] [--skip-ingest] [--skip-search] [--statement-stats]
 //
 // PostgreSQL is a throwaway cluster on this machine (PostgresTestSupport: initdb + pg_ctl in a
 // temporary folder, a unix socket), started with the settings printed first and removed at the end.
@@ -41,10 +41,10 @@ let searchCount = count("--search", default: 1_000_000)
 let sqliteFolder = URL(fileURLWithPath: option("--sqlite-folder") ?? FileManager.default.temporaryDirectory.path)
     .appendingPathComponent("postgres-comparison-\(getpid())")
 
-/// Settings of the throwaway cluster: a server sized as a small host would size it, durable
-/// (fsync and synchronous commit stay on, as SQLite runs with `synchronous = FULL`).
 /// With --statement-stats the server also counts its statements (pg_stat_statements), printed at the end.
 let statementStats = arguments.contains("--statement-stats")
+/// Settings of the throwaway cluster: a server sized as a small host would size it, durable
+/// (fsync and synchronous commit stay on, as SQLite runs with `synchronous = FULL`).
 let clusterSettings = ["shared_buffers = 256MB", "max_wal_size = 4GB", "checkpoint_timeout = 15min", "work_mem = 16MB"]
     + (statementStats ? ["shared_preload_libraries = 'pg_stat_statements'"] : [])
 
@@ -65,7 +65,7 @@ func newPostgresStore(_ name: String) async throws -> PostgresSupportStore {
     return try await PostgresSupportStore(url: url)
 }
 
-/// The server's statements of database `name` by total time (--statement-stats).
+/// The server's statements of database `name`: the totals, then the most frequent (--statement-stats).
 func printStatementStats(_ name: String) throws {
     guard statementStats else { return }
     say(try cluster.psql("""
